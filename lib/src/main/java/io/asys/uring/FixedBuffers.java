@@ -1,0 +1,37 @@
+package io.asys.uring;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Buffers registered with a ring (IORING_REGISTER_BUFFERS) for fixed reads and writes. The ring
+ * allocates and owns their memory (page-aligned, so they also suit O_DIRECT) and frees it only
+ * after its last operation completed; after the ring is closed, access to them fails cleanly.
+ */
+public final class FixedBuffers {
+    private final MemorySegment[] buffers;
+
+    FixedBuffers(MemorySegment[] buffers) {
+        this.buffers = buffers;
+    }
+
+    public int count() {
+        return buffers.length;
+    }
+
+    /** Buffer {@code index}, for filling before a write or reading after a read. */
+    public MemorySegment buffer(int index) {
+        return buffers[index];
+    }
+
+    MemorySegment checkedSlice(int index, long offset, int length) {
+        if (index < 0 || index >= buffers.length) {
+            throw new IndexOutOfBoundsException("fixed buffer " + index + " not registered (count " + buffers.length + ")");
+        }
+        MemorySegment b = buffers[index];
+        if (offset < 0 || length < 0 || offset + length > b.byteSize()) {
+            throw new IndexOutOfBoundsException("range " + offset + "+" + length + " outside fixed buffer " + index
+                    + " of " + b.byteSize() + " bytes");
+        }
+        return b;
+    }
+}

@@ -1,0 +1,410 @@
+package io.asys.uring;
+
+import io.asys.Errno;
+import io.asys.ErrnoException;
+import io.asys.internal.uring.CompletionQueue;
+import io.asys.internal.uring.EnterArgDescriptor;
+import io.asys.internal.uring.IoUringCalls;
+import io.asys.internal.uring.MappedRing;
+import io.asys.internal.uring.RegisterDescriptor;
+import io.asys.internal.uring.RingSetup;
+import io.asys.internal.uring.SlotTable;
+import io.asys.internal.uring.SubmissionQueue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.asys.uring.IoUringAbi.*;
+
+/**
+ * One io_uring instance driven from Java: get an SQE, prep it, submit a batch, reap completions
+ * through a {@link CompletionHandler}. No allocation per operation in steady state.
+ *
+ * <p>Single owner: one thread uses a ring at a time (with the default single-issuer setup, the
+ * thread that created it). {@code user_data} is a slot index plus a generation; each in-flight
+ * operation's buffers are held by its slot until its completion has been reaped, and
+ * {@link #close} cancels and waits for everything in flight before any memory is released.
+ */
+public final class IoUring implements AutoCloseable {
+    /** User data of the ring's own requests (the cancel at close); never handed to a handler. */
+    private static final long INTERNAL_USER_DATA = -2L;
+    private static final long CLOSE_DRAIN_NANOS = 10_000_000_000L;
+    /** Objects that a kernel which would not give them back still references: kept forever. */
+    private static final List<Object> LEAKED = new ArrayList<>();
+
+    private final MappedRing mapped;
+    private final SubmissionQueue sq;
+    private final CompletionQueue cq;
+    private final SlotTable slots;
+    private final IoUringCalls calls = new IoUringCalls();
+    private final Sqe sqe;
+    private final MemorySegment sqes;
+    private final Arena memory = Arena.ofShared();
+    private final MemorySegment waitArg;
+    private final MemorySegment timespec;
+    private final boolean sqPoll;
+    private final int enterFd;
+    private final int enterFlags;
+    private int registeredFiles;
+    private FixedBuffers fixedBuffers;
+    private boolean reaping;
+    private boolean closed;
+    private long strayCompletions;
+
+    private IoUring(MappedRing mapped, IoUringConfig config) {
+        this.mapped = mapped;
+        this.sq = mapped.sq();
+        this.cq = mapped.cq();
+        this.sqes = sq.sqes();
+        int capacity = config.maxInFlight() > 0 ? config.maxInFlight() : cq.entries();
+        this.slots = new SlotTable(capacity);
+        this.sqe = new Sqe(this, slots);
+        this.sqPoll = (mapped.setupFlags() & IORING_SETUP_SQPOLL) != 0;
+        this.waitArg = memory.allocate(EnterArgDescriptor.SIZE, 8);
+        this.timespec = memory.allocate(EnterArgDescriptor.TIMESPEC_SIZE, 8);
+        waitArg.set(ValueLayout.JAVA_LONG, EnterArgDescriptor.TS, timespec.address());
+        int registeredIndex = config.registerRingFd() ? registerRingFd() : -1;
+        this.enterFd = registeredIndex >= 0 ? registeredIndex : mapped.fd();
+        this.enterFlags = registeredIndex >= 0 ? IORING_ENTER_REGISTERED_RING : 0;
+    }
+
+    /** Creates a ring; fails with the errno when the kernel refuses (see {@link IoUringSupport}). */
+    public static IoUring open(IoUringConfig config) throws ErrnoException {
+        if (IoUringSupport.ENGINE_WORKERS.equals(System.getProperty(IoUringSupport.ENGINE_PROP_NAME))) {
+            throw new UnsupportedOperationException("io_uring not used: "
+                    + IoUringSupport.ENGINE_PROP_NAME + "=" + IoUringSupport.ENGINE_WORKERS);
+        }
+        RingSetup.Result r = RingSetup.setup(new IoUringCalls(), config.entries(), config.cqEntries(),
+                config.setupFlags(), config.sqPollIdleMillis());
+        if (r.ring() == null) {
+            throw new ErrnoException("io_uring_setup", null, r.errno());
+        }
+        return new IoUring(r.ring(), config);
+    }
+
+    public static IoUring open() throws ErrnoException {
+        return open(IoUringConfig.defaults());
+    }
+
+    private int registerRingFd() {
+        MemorySegment update = memory.allocate(RegisterDescriptor.RSRC_UPDATE_SIZE, 8);
+        update.set(ValueLayout.JAVA_INT, RegisterDescriptor.RSRC_UPDATE_OFFSET, -1);
+        update.set(ValueLayout.JAVA_LONG, RegisterDescriptor.RSRC_UPDATE_DATA, mapped.fd());
+        int ret = calls.register(mapped.fd(), IORING_REGISTER_RING_FDS, update.address(), 1);
+        return ret == 1 ? update.get(ValueLayout.JAVA_INT, RegisterDescriptor.RSRC_UPDATE_OFFSET) : -1;
+    }
+
+    /**
+     * The next free submission entry, cleared to a NOP carrying a fresh user data, or {@code null}
+     * when the SQ is full (submit first) or {@link #maxInFlight()} operations are in flight (reap first).
+     */
+    public Sqe getSqe() {
+        ensureOpen();
+        long userData = slots.acquire();
+        if (userData < 0) {
+            return null;
+        }
+        long at = sq.next();
+        if (at < 0) {
+            slots.release((int) userData);
+            return null;
+        }
+        sqe.bind(sqes, at, (int) userData, userData);
+        return sqe;
+    }
+
+    /** Submits what was prepared; the count the kernel took, or {@code -errno}. */
+    public int submit() {
+        return enter(0, 0);
+    }
+
+    /** Submits and waits until at least {@code waitNr} completions are ready; the count submitted, or {@code -errno}. */
+    public int submitAndWait(int waitNr) {
+        return enter(waitNr, waitNr > 0 ? IORING_ENTER_GETEVENTS : 0);
+    }
+
+    private int enter(int waitNr, int flags) {
+        ensureOpen();
+        int toSubmit = sq.flush();
+        flags |= enterFlags;
+        if (sqPoll) {
+            if ((sq.flags() & IORING_SQ_NEED_WAKEUP) != 0) {
+                flags |= IORING_ENTER_SQ_WAKEUP;
+            } else if ((flags & IORING_ENTER_GETEVENTS) == 0) {
+                return toSubmit;
+            }
+        } else if (toSubmit == 0 && (flags & IORING_ENTER_GETEVENTS) == 0) {
+            return 0;
+        }
+        return calls.enter(enterFd, toSubmit, waitNr, flags, 0, 0);
+    }
+
+    /**
+     * Submits, then waits up to {@code timeoutNanos} for {@code minComplete} completions.
+     * Returns the count submitted, {@code -ETIME} on timeout, or another {@code -errno}.
+     */
+    public int submitAndWait(int minComplete, long timeoutNanos) {
+        ensureOpen();
+        if ((mapped.features() & IORING_FEAT_EXT_ARG) == 0) {
+            return submitAndWait(minComplete);
+        }
+        int toSubmit = sq.flush();
+        timespec.set(ValueLayout.JAVA_LONG, EnterArgDescriptor.TV_SEC, timeoutNanos / 1_000_000_000L);
+        timespec.set(ValueLayout.JAVA_LONG, EnterArgDescriptor.TV_NSEC, timeoutNanos % 1_000_000_000L);
+        int flags = enterFlags | IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG;
+        if (sqPoll && (sq.flags() & IORING_SQ_NEED_WAKEUP) != 0) {
+            flags |= IORING_ENTER_SQ_WAKEUP;
+        }
+        return calls.enter(enterFd, toSubmit, minComplete, flags, waitArg.address(), EnterArgDescriptor.SIZE);
+    }
+
+    /**
+     * Hands every ready completion to {@code handler}, flushing completions the kernel holds back
+     * (CQ overflow, deferred task work) so none is left behind. Returns how many were handled.
+     * Not re-entrant: a handler must not call {@code reap}.
+     */
+    public int reap(CompletionHandler handler) {
+        ensureOpen();
+        if (reaping) {
+            throw new IllegalStateException("reap called from inside a completion handler");
+        }
+        reaping = true;
+        try {
+            int total = 0;
+            while (true) {
+                total += drain(handler);
+                if ((sq.flags() & (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN)) == 0) {
+                    return total;
+                }
+                int ret = calls.enter(enterFd, 0, 0, enterFlags | IORING_ENTER_GETEVENTS, 0, 0);
+                if (cq.ready() == 0 || ret < 0 && ret != -Errno.EINTR && ret != -Errno.EAGAIN) {
+                    return total;
+                }
+            }
+        } finally {
+            reaping = false;
+        }
+    }
+
+    private int drain(CompletionHandler handler) {
+        int head = cq.head();
+        int tail = cq.tail();
+        if (head == tail) {
+            return 0;
+        }
+        int handled = tail - head;
+        try {
+            while (head != tail) {
+                long at = cq.offset(head);
+                long userData = cq.userData(at);
+                int res = cq.res(at);
+                int flags = cq.flags(at);
+                head++;
+                complete(userData, res, flags, handler);
+            }
+        } finally {
+            cq.advance(head);
+        }
+        return handled;
+    }
+
+    private void complete(long userData, int res, int flags, CompletionHandler handler) {
+        if (userData == INTERNAL_USER_DATA) {
+            return;
+        }
+        int slot = slots.slotOf(userData);
+        if (slot < 0) {
+            strayCompletions++;
+            return;
+        }
+        try {
+            handler.onCompletion(userData, res, flags);
+        } finally {
+            if ((flags & IORING_CQE_F_MORE) == 0) {
+                slots.release(slot);
+            }
+        }
+    }
+
+    /** The object attached to an in-flight operation, or {@code null}. */
+    public Object attachment(long userData) {
+        int slot = slots.slotOf(userData);
+        return slot < 0 ? null : slots.attachment(slot);
+    }
+
+    /** The slot index of a user data value, in {@code [0, maxInFlight())}: for indexing caller-side arrays. */
+    public static int slotIndex(long userData) {
+        return (int) userData;
+    }
+
+    /** Operations submitted or prepared whose completion has not been reaped yet. */
+    public int inFlight() {
+        return slots.inUse();
+    }
+
+    public int maxInFlight() {
+        return slots.capacity();
+    }
+
+    public int sqSpaceLeft() {
+        return sq.spaceLeft();
+    }
+
+    public int sqEntries() {
+        return sq.entries();
+    }
+
+    public int cqEntries() {
+        return cq.entries();
+    }
+
+    /** The setup flags the kernel accepted. */
+    public int setupFlags() {
+        return mapped.setupFlags();
+    }
+
+    public int features() {
+        return mapped.features();
+    }
+
+    /** Whether each enter goes through a registered ring fd. */
+    public boolean ringFdRegistered() {
+        return (enterFlags & IORING_ENTER_REGISTERED_RING) != 0;
+    }
+
+    /** Completions whose user data this ring never issued (a bug if ever non-zero). */
+    public long strayCompletions() {
+        return strayCompletions;
+    }
+
+    /** Registers files; afterwards IOSQE_FIXED_FILE entries name them by index. */
+    public void registerFiles(int... fds) throws ErrnoException {
+        ensureOpen();
+        MemorySegment array = memory.allocate(ValueLayout.JAVA_INT, Math.max(1, fds.length));
+        MemorySegment.copy(fds, 0, array, ValueLayout.JAVA_INT, 0, fds.length);
+        int ret = calls.register(mapped.fd(), IORING_REGISTER_FILES, array.address(), fds.length);
+        if (ret < 0) {
+            throw new ErrnoException("io_uring_register(IORING_REGISTER_FILES)", null, ret);
+        }
+        registeredFiles = fds.length;
+    }
+
+    public void unregisterFiles() throws ErrnoException {
+        ensureOpen();
+        if (inFlight() > 0) {
+            throw new IllegalStateException("operations in flight may use the registered files");
+        }
+        int ret = calls.register(mapped.fd(), IORING_UNREGISTER_FILES, 0, 0);
+        if (ret < 0) {
+            throw new ErrnoException("io_uring_register(IORING_UNREGISTER_FILES)", null, ret);
+        }
+        registeredFiles = 0;
+    }
+
+    int registeredFileCount() {
+        return registeredFiles;
+    }
+
+    /**
+     * Allocates {@code count} page-aligned buffers of {@code size} bytes owned by this ring and
+     * registers them for fixed reads and writes. One set per ring.
+     */
+    public FixedBuffers registerBuffers(int count, long size) throws ErrnoException {
+        ensureOpen();
+        if (fixedBuffers != null) {
+            throw new IllegalStateException("this ring already has registered buffers");
+        }
+        if (count < 1 || size < 1 || size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("need count >= 1 and size in 1..2^31-1");
+        }
+        MemorySegment[] buffers = new MemorySegment[count];
+        MemorySegment iovecs = memory.allocate((long) RegisterDescriptor.IOVEC_SIZE * count, 8);
+        for (int i = 0; i < count; i++) {
+            buffers[i] = memory.allocate(size, 4096);
+            iovecs.set(ValueLayout.JAVA_LONG, (long) RegisterDescriptor.IOVEC_SIZE * i, buffers[i].address());
+            iovecs.set(ValueLayout.JAVA_LONG, (long) RegisterDescriptor.IOVEC_SIZE * i + 8, size);
+        }
+        int ret = calls.register(mapped.fd(), IORING_REGISTER_BUFFERS, iovecs.address(), count);
+        if (ret < 0) {
+            throw new ErrnoException("io_uring_register(IORING_REGISTER_BUFFERS)", null, ret);
+        }
+        fixedBuffers = new FixedBuffers(buffers);
+        return fixedBuffers;
+    }
+
+    FixedBuffers checkFixed(FixedBuffers buffers) {
+        if (buffers == null || buffers != fixedBuffers) {
+            throw new IllegalArgumentException("these buffers are not registered with this ring");
+        }
+        return buffers;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("ring is closed");
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Closes, handing the completions of cancelled in-flight operations to nothing. */
+    @Override
+    public void close() {
+        close((userData, res, flags) -> { });
+    }
+
+    /**
+     * Cancels everything in flight, hands each completion (usually {@code -ECANCELED}) to
+     * {@code handler}, then unmaps the rings and closes the fd. Memory the kernel might still
+     * write into is never freed: if the kernel does not give operations back within 10 s,
+     * their buffers are kept for the life of the process.
+     */
+    public void close(CompletionHandler handler) {
+        if (closed) {
+            return;
+        }
+        if (sq.unpublished() > 0 || inFlight() > 0) {
+            drainForClose(handler);
+        }
+        closed = true;
+        if (inFlight() > 0) {
+            synchronized (LEAKED) {
+                LEAKED.add(slots.heldObjects());
+                LEAKED.add(memory);
+            }
+        } else {
+            memory.close();
+        }
+        mapped.unmapAndClose();
+    }
+
+    private void drainForClose(CompletionHandler handler) {
+        // Unpublished entries are submitted too (as prepared, or as NOPs): each completes once.
+        Sqe cancel = sq.spaceLeft() > 0 ? getSqeForInternal() : null;
+        if (cancel != null) {
+            cancel.prepCancel(0, IORING_ASYNC_CANCEL_ANY);
+        }
+        long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
+        while (inFlight() > 0 && System.nanoTime() < deadline) {
+            submitAndWait(1, 100_000_000L);
+            reap(handler);
+            if (cancel == null && sq.spaceLeft() > 0 && inFlight() > 0) {
+                cancel = getSqeForInternal();
+                cancel.prepCancel(0, IORING_ASYNC_CANCEL_ANY);
+            }
+        }
+    }
+
+    /** An SQE outside the slot table, for the ring's own cancel request. */
+    private Sqe getSqeForInternal() {
+        long at = sq.next();
+        Sqe internal = new Sqe(this, slots);
+        internal.bind(sqes, at, 0, INTERNAL_USER_DATA);
+        return internal;
+    }
+}
