@@ -1,0 +1,230 @@
+package io.asys.cli.bench;
+
+import io.asys.Errno;
+import io.asys.ErrnoException;
+import io.asys.uring.IoUringSupport;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/** {@code asys bench}: fio-shaped benchmark of one operation on one engine, with a JSON report. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Benchmark one operation on one engine, in the shape of fio.",
+            "Example: asys bench --op randread --bs 4k --qd 32 --direct --seconds 10 --json"})
+public final class BenchCommand implements Callable<Integer> {
+    private static final Set<String> OPS = Set.of("nop", "read", "write", "randread", "randwrite");
+    private static final Set<String> RESERVED_ENGINES =
+            Set.of("workers", "vt", "kaio", "kaio-asys", "jdk-sync", "jdk-async", "jdk-vt");
+
+    @Option(names = "--op", description = "nop, read, write, randread or randwrite (default: ${DEFAULT-VALUE})",
+            defaultValue = "nop")
+    String op;
+
+    @Option(names = "--file", description = "file to read or write, created and filled if missing (default: ${DEFAULT-VALUE})",
+            defaultValue = "/var/tmp/asys-bench.dat")
+    Path file;
+
+    @Option(names = "--size", description = "file size to use (default: ${DEFAULT-VALUE})", defaultValue = "1g",
+            converter = Sizes.class)
+    long size;
+
+    @Option(names = "--bs", description = "block size (default: ${DEFAULT-VALUE})", defaultValue = "4k",
+            converter = Sizes.class)
+    long bs;
+
+    @Option(names = "--qd", description = "queue depth: operations in flight per thread (default: ${DEFAULT-VALUE})",
+            defaultValue = "32")
+    int qd;
+
+    @Option(names = "--batch", description = "entries prepared per submit (default: the queue depth; for nop: 32)")
+    Integer batch;
+
+    @Option(names = "--direct", description = "O_DIRECT: bypass the page cache")
+    boolean direct;
+
+    @Option(names = "--seconds", description = "run time (default: ${DEFAULT-VALUE})", defaultValue = "5")
+    double seconds;
+
+    @Option(names = "--ops", description = "stop after this many operations instead of a time")
+    long ops;
+
+    @Option(names = "--threads", description = "threads, each with its own ring (default: ${DEFAULT-VALUE})",
+            defaultValue = "1")
+    int threads;
+
+    @Option(names = "--engine", description = "uring (workers, vt, kaio, kaio-asys, jdk-sync, jdk-async, jdk-vt: "
+            + "reserved for coming engines) (default: ${DEFAULT-VALUE})", defaultValue = "uring")
+    String engine;
+
+    @Option(names = "--json", description = "print one JSON object instead of text")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        String problem = validate();
+        if (problem != null) {
+            System.err.println("asys bench: " + problem);
+            return 2;
+        }
+        if (!IoUringSupport.isAvailable()) {
+            System.err.println("asys bench: engine uring unavailable: " + IoUringSupport.unavailabilityCause());
+            return 1;
+        }
+        int effectiveBatch = batch != null ? batch : op.equals("nop") ? 32 : qd;
+        BenchSpec spec = new BenchSpec(op, file, size, (int) bs, qd, effectiveBatch, direct, seconds, ops, threads, engine);
+        if (!spec.isNop()) {
+            BenchFile.ensure(file, size, false);
+        }
+        try {
+            Report report = run(spec);
+            System.out.println(json ? report.json() : report.text());
+            return report.errors() > 0 ? 1 : 0;
+        } catch (ErrnoException e) {
+            System.err.println("asys bench: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private String validate() {
+        if (!OPS.contains(op)) {
+            return "unknown --op '" + op + "'; choose one of nop, read, write, randread, randwrite";
+        }
+        if (RESERVED_ENGINES.contains(engine)) {
+            return "engine '" + engine + "' is reserved for an engine asys does not have yet; available: uring";
+        }
+        if (!engine.equals("uring")) {
+            return "unknown --engine '" + engine + "'; available: uring";
+        }
+        if (qd < 1 || qd > 4096) {
+            return "--qd must be in 1..4096";
+        }
+        if (batch != null && (batch < 1 || batch > 4096)) {
+            return "--batch must be in 1..4096";
+        }
+        if (threads < 1 || threads > 256) {
+            return "--threads must be in 1..256";
+        }
+        if (bs < 1 || bs > (64 << 20)) {
+            return "--bs must be in 1..64m";
+        }
+        if (direct && bs % 512 != 0) {
+            return "--direct needs --bs to be a multiple of 512 (the device's logical block size)";
+        }
+        if (!op.equals("nop") && size < bs) {
+            return "--size must be at least --bs";
+        }
+        if (seconds <= 0 && ops <= 0) {
+            return "--seconds or --ops must be positive";
+        }
+        return null;
+    }
+
+    private Report run(BenchSpec spec) throws Exception {
+        Workload workload = spec.isNop() ? new UringNopWorkload() : new UringFileWorkload();
+        boolean showProgress = !json && System.console() != null && spec.durationNanos() > 3_000_000_000L;
+        double[] cpuBefore = ProcessStats.cpuSeconds();
+        List<FutureTask<ThreadResult>> tasks = new ArrayList<>();
+        long start = System.nanoTime();
+        try (var sampler = new ProcessStats.ThreadSampler(); var progress = new Progress(spec.threads(), showProgress)) {
+            for (int t = 0; t < spec.threads(); t++) {
+                int index = t;
+                var task = new FutureTask<>(() -> workload.run(spec, index, progress));
+                tasks.add(task);
+                Thread.ofPlatform().name("asys-bench-" + t).start(task);
+            }
+            List<ThreadResult> results = new ArrayList<>();
+            for (var task : tasks) {
+                try {
+                    results.add(task.get());
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Exception cause) {
+                        throw cause;
+                    }
+                    throw e;
+                }
+            }
+            double wall = (System.nanoTime() - start) / 1e9;
+            double[] cpuAfter = ProcessStats.cpuSeconds();
+            return new Report(spec, results, wall, cpuAfter[0] - cpuBefore[0], cpuAfter[1] - cpuBefore[1], sampler.max());
+        }
+    }
+
+    /** The merged result of all threads, as text or JSON. */
+    record Report(BenchSpec spec, List<ThreadResult> threads, double wallSeconds, double cpuUser, double cpuSys,
+                  int osThreadsMax) {
+        long ops() {
+            return threads.stream().mapToLong(t -> t.ops).sum();
+        }
+
+        long errors() {
+            return threads.stream().mapToLong(t -> t.errors).sum();
+        }
+
+        double seconds() {
+            return threads.stream().mapToLong(t -> t.elapsedNanos).max().orElse(0) / 1e9;
+        }
+
+        Histogram latency() {
+            Histogram all = new Histogram(3);
+            threads.forEach(t -> all.add(t.latency));
+            return all;
+        }
+
+        String json() {
+            long ops = ops();
+            double seconds = seconds();
+            long bytes = threads.stream().mapToLong(t -> t.bytes).sum();
+            Histogram lat = latency();
+            Json j = new Json()
+                    .put("engine", spec.engine()).put("op", spec.op())
+                    .put("bs", spec.isNop() ? 0 : spec.bs()).put("qd", spec.isNop() ? spec.batch() : spec.qd())
+                    .put("batch", spec.batch()).put("threads", spec.threads()).put("direct", spec.direct())
+                    .put("file", spec.isNop() ? null : spec.file().toString())
+                    .put("ops", ops).put("seconds", seconds).put("iops", ops / seconds)
+                    .put("mib_s", bytes / seconds / (1 << 20))
+                    .put("cpu_user_s", cpuUser).put("cpu_sys_s", cpuSys)
+                    .put("cpu_us_per_op", ops == 0 ? Double.NaN : (cpuUser + cpuSys) * 1e6 / ops)
+                    .put("os_threads_max", osThreadsMax)
+                    .put("lat_ns", new Json().put("p50", lat.getValueAtPercentile(50))
+                            .put("p99", lat.getValueAtPercentile(99)).put("p999", lat.getValueAtPercentile(99.9))
+                            .put("max", lat.getMaxValue()).put("mean", lat.getMean()))
+                    .put("errors", errors())
+                    .put("ring", threads.get(0).detail);
+            return j.toString();
+        }
+
+        String text() {
+            long ops = ops();
+            double seconds = seconds();
+            Histogram lat = latency();
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format("%s %s on %s: %,d ops in %.2f s = %,.0f ops/s", spec.op(),
+                    spec.isNop() ? "batch " + spec.batch() : spec.bs() + " B qd " + spec.qd() + (spec.direct() ? " direct" : ""),
+                    spec.engine(), ops, seconds, ops / seconds));
+            if (!spec.isNop()) {
+                sb.append(String.format(", %.1f MiB/s", threads.stream().mapToLong(t -> t.bytes).sum() / seconds / (1 << 20)));
+            }
+            sb.append(String.format("%n  cpu: %.2f s user, %.2f s sys, %.2f us/op; os threads max %d",
+                    cpuUser, cpuSys, (cpuUser + cpuSys) * 1e6 / Math.max(1, ops), osThreadsMax));
+            sb.append(String.format("%n  latency ns: p50 %,d  p99 %,d  p99.9 %,d  max %,d",
+                    lat.getValueAtPercentile(50), lat.getValueAtPercentile(99), lat.getValueAtPercentile(99.9),
+                    lat.getMaxValue()));
+            sb.append("\n  ring: ").append(threads.get(0).detail);
+            if (errors() > 0) {
+                int first = threads.stream().filter(t -> t.errors > 0).findFirst().orElseThrow().firstError;
+                sb.append(String.format("%n  errors: %,d, first: %s on %s", errors(), Errno.describe(first), spec.file()));
+            }
+            return sb.toString();
+        }
+    }
+
+}
