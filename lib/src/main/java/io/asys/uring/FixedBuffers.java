@@ -28,7 +28,7 @@ public final class FixedBuffers {
             throw new IndexOutOfBoundsException("fixed buffer " + index + " not registered (count " + buffers.length + ")");
         }
         MemorySegment b = buffers[index];
-        if (offset < 0 || length < 0 || offset + length > b.byteSize()) {
+        if (offset < 0 || length < 0 || offset > b.byteSize() - length) {
             throw new IndexOutOfBoundsException("range " + offset + "+" + length + " outside fixed buffer " + index
                     + " of " + b.byteSize() + " bytes");
         }

@@ -24,6 +24,8 @@ public final class Sqe {
         }
     }
 
+    /** First 8 bytes of a NOP on fd -1: opcode 0, no flags, no ioprio. */
+    private static final long NOP_HEADER = (IORING_OP_NOP & 0xFF) | ((long) -1 << 32);
     private static final int FORBIDDEN_FLAGS = IOSQE_CQE_SKIP_SUCCESS | IOSQE_BUFFER_SELECT;
 
     private final IoUring ring;
@@ -43,10 +45,14 @@ public final class Sqe {
         this.at = at;
         this.slot = slot;
         this.userData = userData;
-        for (long o = 0; o < SqeDescriptor.SIZE; o += 8) {
-            sqes.set(ValueLayout.JAVA_LONG, at + o, 0L);
-        }
-        sqes.set(ValueLayout.JAVA_LONG, at + SqeDescriptor.USER_DATA, userData);
+        // Enough to make an entry that is never prepped a harmless NOP: opcode and fd, len and op
+        // flags, and everything past user_data. A NOP ignores off and addr.
+        sqes.set(ValueLayout.JAVA_LONG_UNALIGNED, at + SqeDescriptor.OPCODE, NOP_HEADER);
+        sqes.set(ValueLayout.JAVA_LONG_UNALIGNED, at + SqeDescriptor.LEN, 0L);
+        sqes.set(ValueLayout.JAVA_LONG_UNALIGNED, at + SqeDescriptor.USER_DATA, userData);
+        sqes.set(ValueLayout.JAVA_LONG_UNALIGNED, at + SqeDescriptor.BUF_INDEX, 0L);
+        sqes.set(ValueLayout.JAVA_LONG_UNALIGNED, at + SqeDescriptor.ADDR3, 0L);
+        sqes.set(ValueLayout.JAVA_LONG_UNALIGNED, at + SqeDescriptor.PAD2, 0L);
     }
 
     /** The user data this entry's completion will carry: a slot index and a generation. */
@@ -60,14 +66,20 @@ public final class Sqe {
         return this;
     }
 
-    /** Sets IOSQE_* flags (link, drain, async, fixed file). CQE_SKIP_SUCCESS and BUFFER_SELECT are refused. */
+    /**
+     * Sets IOSQE_* flags (link, drain, async, fixed file); call it after the prep method, which
+     * clears them, as in liburing. CQE_SKIP_SUCCESS and BUFFER_SELECT are refused, and a refused
+     * call turns the entry back into a NOP.
+     */
     public Sqe flags(int iosqeFlags) {
         if ((iosqeFlags & FORBIDDEN_FLAGS) != 0) {
+            prepNop();
             throw new IllegalArgumentException("IOSQE_CQE_SKIP_SUCCESS and IOSQE_BUFFER_SELECT are not supported here");
         }
         if ((iosqeFlags & IOSQE_FIXED_FILE) != 0) {
-            int index = sqes.get(ValueLayout.JAVA_INT, at + SqeDescriptor.FD);
+            int index = sqes.get(ValueLayout.JAVA_INT_UNALIGNED, at + SqeDescriptor.FD);
             if (index < 0 || index >= ring.registeredFileCount()) {
+                prepNop(); // never let the prepared operation run on the plain fd of that number
                 throw new IndexOutOfBoundsException("fixed file index " + index + " not registered (count "
                         + ring.registeredFileCount() + ")");
             }
@@ -78,18 +90,18 @@ public final class Sqe {
 
     /** Sets the per-operation flags word (rw_flags such as RWF_NOWAIT, fsync_flags, ...). */
     public Sqe opFlags(int flags) {
-        sqes.set(ValueLayout.JAVA_INT, at + SqeDescriptor.OP_FLAGS, flags);
+        sqes.set(ValueLayout.JAVA_INT_UNALIGNED, at + SqeDescriptor.OP_FLAGS, flags);
         return this;
     }
 
     /** The base writer every prep method goes through (liburing's io_uring_prep_rw). */
     private Sqe prepRw(int opcode, int fd, long addr, int len, long offset) {
         // opcode, flags, ioprio and fd share the first 8 bytes: one store.
-        sqes.set(ValueLayout.JAVA_LONG, at + SqeDescriptor.OPCODE, (opcode & 0xFF) | ((long) fd << 32));
-        sqes.set(ValueLayout.JAVA_LONG, at + SqeDescriptor.OFF, offset);
-        sqes.set(ValueLayout.JAVA_LONG, at + SqeDescriptor.ADDR, addr);
+        sqes.set(ValueLayout.JAVA_LONG_UNALIGNED, at + SqeDescriptor.OPCODE, (opcode & 0xFF) | ((long) fd << 32));
+        sqes.set(ValueLayout.JAVA_LONG_UNALIGNED, at + SqeDescriptor.OFF, offset);
+        sqes.set(ValueLayout.JAVA_LONG_UNALIGNED, at + SqeDescriptor.ADDR, addr);
         // len and the op flags word share 8 bytes: one store, op flags cleared.
-        sqes.set(ValueLayout.JAVA_LONG, at + SqeDescriptor.LEN, len & 0xFFFF_FFFFL);
+        sqes.set(ValueLayout.JAVA_LONG_UNALIGNED, at + SqeDescriptor.LEN, len & 0xFFFF_FFFFL);
         return this;
     }
 
@@ -129,7 +141,7 @@ public final class Sqe {
     public Sqe prepReadFixed(int fd, FixedBuffers buffers, int bufIndex, long bufOffset, int length, long offset) {
         MemorySegment b = ring.checkFixed(buffers).checkedSlice(bufIndex, bufOffset, length);
         prepRw(IORING_OP_READ_FIXED, fd, b.address() + bufOffset, length, offset);
-        sqes.set(ValueLayout.JAVA_SHORT, at + SqeDescriptor.BUF_INDEX, (short) bufIndex);
+        sqes.set(ValueLayout.JAVA_SHORT_UNALIGNED, at + SqeDescriptor.BUF_INDEX, (short) bufIndex);
         return this;
     }
 
@@ -137,7 +149,7 @@ public final class Sqe {
     public Sqe prepWriteFixed(int fd, FixedBuffers buffers, int bufIndex, long bufOffset, int length, long offset) {
         MemorySegment b = ring.checkFixed(buffers).checkedSlice(bufIndex, bufOffset, length);
         prepRw(IORING_OP_WRITE_FIXED, fd, b.address() + bufOffset, length, offset);
-        sqes.set(ValueLayout.JAVA_SHORT, at + SqeDescriptor.BUF_INDEX, (short) bufIndex);
+        sqes.set(ValueLayout.JAVA_SHORT_UNALIGNED, at + SqeDescriptor.BUF_INDEX, (short) bufIndex);
         return this;
     }
 

@@ -2,6 +2,9 @@ package io.asys.uring;
 
 import io.asys.ErrnoException;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,5 +55,26 @@ final class RingTestSupport {
             ring.reap(c);
         }
         return c;
+    }
+
+    /** Submits what was prepared, waits for the one completion and returns its result. */
+    static int submitOne(IoUring ring) {
+        return submitAndCollect(ring, 1).only().res();
+    }
+
+    /** {@code size} bytes whose value depends on position and {@code seed}, so misplaced data shows. */
+    static byte[] pattern(int size, int seed) {
+        byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) (i * 31 + seed * 7 + (i >>> 8));
+        }
+        return b;
+    }
+
+    /** A native copy of {@code bytes} in {@code arena}. */
+    static MemorySegment nativeCopy(Arena arena, byte[] bytes) {
+        MemorySegment s = arena.allocate(Math.max(1, bytes.length), 8).asSlice(0, bytes.length);
+        MemorySegment.copy(bytes, 0, s, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        return s;
     }
 }

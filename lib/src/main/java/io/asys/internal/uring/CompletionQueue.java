@@ -49,15 +49,15 @@ public final class CompletionQueue {
     }
 
     public long userData(long offset) {
-        return ring.get(ValueLayout.JAVA_LONG, offset + CqeDescriptor.USER_DATA);
+        return ring.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + CqeDescriptor.USER_DATA);
     }
 
     public int res(long offset) {
-        return ring.get(ValueLayout.JAVA_INT, offset + CqeDescriptor.RES);
+        return ring.get(ValueLayout.JAVA_INT_UNALIGNED, offset + CqeDescriptor.RES);
     }
 
     public int flags(long offset) {
-        return ring.get(ValueLayout.JAVA_INT, offset + CqeDescriptor.FLAGS);
+        return ring.get(ValueLayout.JAVA_INT_UNALIGNED, offset + CqeDescriptor.FLAGS);
     }
 
     /** Gives entries up to {@code newHead} back to the kernel. */

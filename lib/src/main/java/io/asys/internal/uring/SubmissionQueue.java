@@ -25,6 +25,8 @@ public final class SubmissionQueue {
     /** Entries handed out but not yet published ({@code sqeHead..sqeTail}). */
     private int sqeHead;
     private int sqeTail;
+    /** The kernel's head as last read; re-read only when the queue looks full. */
+    private int cachedHead;
 
     SubmissionQueue(MemorySegment ring, MemorySegment sqes, long sqOff, boolean hasArray, boolean sqPoll,
                     MemorySegment params) {
@@ -46,15 +48,18 @@ public final class SubmissionQueue {
         }
         this.sqeTail = (int) INT.getAcquire(ring, kTail);
         this.sqeHead = sqeTail;
+        this.cachedHead = sqeTail;
     }
 
     /** Byte offset in {@link #sqes()} of a fresh entry, or {@code -1} when the queue is full. */
     public long next() {
-        // Acquire: the kernel's head store tells us which entries it has finished reading.
-        int head = (int) INT.getAcquire(ring, kHead);
         int tail = sqeTail;
-        if (tail - head >= entries) {
-            return -1;
+        if (tail - cachedHead >= entries) {
+            // Acquire: the kernel's head store tells us which entries it has finished reading.
+            cachedHead = (int) INT.getAcquire(ring, kHead);
+            if (tail - cachedHead >= entries) {
+                return -1;
+            }
         }
         sqeTail = tail + 1;
         return (long) (tail & mask) * SqeDescriptor.SIZE;

@@ -1,0 +1,112 @@
+package io.asys.cli;
+
+import io.asys.uring.IoUringSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class BenchCommandTest {
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        System.setErr(new PrintStream(err, true));
+        try {
+            int exit = new CommandLine(new Main()).execute(args);
+            return new Run(exit, out.toString(), err.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private static double number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.]+)").matcher(json);
+        assertTrue(m.find(), () -> "no numeric key " + key + " in " + json);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void nopJsonCarriesTheDocumentedKeys() {
+        assumeTrue(IoUringSupport.isAvailable(), IoUringSupport::unavailabilityCause);
+        Run r = run("bench", "--op", "nop", "--batch", "8", "--ops", "800", "--json");
+        assertEquals(0, r.exit(), r.err());
+        String json = r.out().trim();
+        assertTrue(json.contains("\"engine\":\"uring\""), json);
+        assertEquals(800, number(json, "ops"));
+        for (String key : new String[] {"seconds", "iops", "mib_s", "cpu_user_s", "cpu_sys_s", "cpu_us_per_op",
+                "os_threads_max", "p50", "p99", "p999", "max"}) {
+            assertTrue(number(json, key) >= 0, key);
+        }
+        assertTrue(number(json, "os_threads_max") >= 2);
+        assertTrue(number(json, "p50") <= number(json, "max"));
+    }
+
+    @Test
+    void randreadCreatesTheFileAndDoesExactlyTheRequestedOps(@TempDir Path dir) throws Exception {
+        assumeTrue(IoUringSupport.isAvailable(), IoUringSupport::unavailabilityCause);
+        Path file = dir.resolve("bench.dat");
+        Run r = run("bench", "--op", "randread", "--file", file.toString(), "--size", "1m", "--bs", "4k",
+                "--qd", "8", "--ops", "3000", "--json");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(1 << 20, Files.size(file));
+        assertEquals(3000, number(r.out(), "ops"));
+        assertEquals(0, number(r.out(), "errors"));
+        assertEquals(3000.0 * 4096 / (1 << 20), number(r.out(), "mib_s") * number(r.out(), "seconds"), 0.05);
+    }
+
+    @Test
+    void randwriteWritesThroughTheRing(@TempDir Path dir) {
+        assumeTrue(IoUringSupport.isAvailable(), IoUringSupport::unavailabilityCause);
+        Path file = dir.resolve("w.dat");
+        Run r = run("bench", "--op", "randwrite", "--file", file.toString(), "--size", "256k", "--qd", "4",
+                "--ops", "500", "--json");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(500, number(r.out(), "ops"));
+    }
+
+    @Test
+    void reservedEngineIsRefusedWithAClearMessage() {
+        Run r = run("bench", "--engine", "workers");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("reserved"), r.err());
+    }
+
+    @Test
+    void directNeedsSectorMultipleBlockSize() {
+        Run r = run("bench", "--op", "randread", "--direct", "--bs", "1000");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("multiple of 512"), r.err());
+    }
+
+    @Test
+    void readingADirectoryReportsTheErrnoAndThePath(@TempDir Path dir) {
+        assumeTrue(IoUringSupport.isAvailable(), IoUringSupport::unavailabilityCause);
+        Run r = run("bench", "--op", "randread", "--file", dir.toString(), "--size", "4k", "--ops", "10");
+        assertEquals(1, r.exit());
+        assertTrue(r.out().contains("EISDIR") && r.out().contains(dir.toString()), r.out());
+    }
+
+    @Test
+    void noArgumentsPrintsHelpWithEveryCommand() {
+        Run r = run();
+        assertEquals(0, r.exit());
+        assertTrue(r.out().contains("bench") && r.out().contains("info"), r.out());
+    }
+}
