@@ -21,4 +21,16 @@ final class Buffers {
             throw new IllegalArgumentException("buffer larger than 2 GiB: " + buffer.byteSize() + " bytes");
         }
     }
+
+    /** A NUL-terminated string in native memory: the NUL must lie inside the segment. */
+    static MemorySegment checkCString(MemorySegment path) {
+        checkNative(path, false);
+        long n = path.byteSize();
+        for (long i = 0; i < n; i++) {
+            if (path.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) == 0) {
+                return path;
+            }
+        }
+        throw new IllegalArgumentException("path is not NUL-terminated inside its segment of " + n + " bytes");
+    }
 }

@@ -88,6 +88,11 @@ public final class Sqe {
         return this;
     }
 
+    /** Adds IOSQE_* flags to those already set (by a prep or an earlier call), with the checks of {@link #flags}. */
+    public Sqe addFlags(int iosqeFlags) {
+        return flags(Byte.toUnsignedInt(sqes.get(ValueLayout.JAVA_BYTE, at + SqeDescriptor.FLAGS)) | iosqeFlags);
+    }
+
     /** Sets the per-operation flags word (rw_flags such as RWF_NOWAIT, fsync_flags, ...). */
     public Sqe opFlags(int flags) {
         sqes.set(ValueLayout.JAVA_INT_UNALIGNED, at + SqeDescriptor.OP_FLAGS, flags);
@@ -175,4 +180,230 @@ public final class Sqe {
         prepRw(IORING_OP_ASYNC_CANCEL, fd, 0, 0, 0);
         return opFlags(IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL);
     }
+
+    /** Cancels every operation in flight on this ring. */
+    public Sqe prepCancelAll() {
+        prepRw(IORING_OP_ASYNC_CANCEL, -1, 0, 0, 0);
+        return opFlags(IORING_ASYNC_CANCEL_ANY);
+    }
+
+    // ---- file data ----------------------------------------------------------------------
+
+    /** fallocate(2): {@code mode}, {@code offset}, {@code length}. */
+    public Sqe prepFallocate(int fd, int mode, long offset, long length) {
+        return prepRw(IORING_OP_FALLOCATE, fd, length, mode, offset);
+    }
+
+    /** posix_fadvise(2) over {@code length} bytes (up to 4 GiB; 0 means to the end of the file). */
+    public Sqe prepFadvise(int fd, long offset, int length, int advice) {
+        prepRw(IORING_OP_FADVISE, fd, 0, length, offset);
+        return opFlags(advice);
+    }
+
+    /** madvise(2) over the whole of {@code region}. */
+    public Sqe prepMadvise(MemorySegment region, int advice) {
+        Buffers.checkNative(region, false);
+        slots.keepAlive(slot, region);
+        prepRw(IORING_OP_MADVISE, -1, region.address(), (int) region.byteSize(), 0);
+        return opFlags(advice);
+    }
+
+    /** ftruncate(2). */
+    public Sqe prepFtruncate(int fd, long length) {
+        return prepRw(IORING_OP_FTRUNCATE, fd, 0, 0, length);
+    }
+
+    /** sync_file_range(2). */
+    public Sqe prepSyncFileRange(int fd, int length, long offset, int flags) {
+        prepRw(IORING_OP_SYNC_FILE_RANGE, fd, 0, length, offset);
+        return opFlags(flags);
+    }
+
+    /** splice(2) of {@code nbytes} from {@code fdIn} at {@code offIn} (-1: none) to {@code fdOut} at {@code offOut}. */
+    public Sqe prepSplice(int fdIn, long offIn, int fdOut, long offOut, int nbytes, int spliceFlags) {
+        prepRw(IORING_OP_SPLICE, fdOut, offIn, nbytes, offOut);
+        sqes.set(ValueLayout.JAVA_INT_UNALIGNED, at + SqeDescriptor.FILE_INDEX, fdIn);
+        return opFlags(spliceFlags);
+    }
+
+    /** tee(2) of {@code nbytes} from pipe {@code fdIn} to pipe {@code fdOut}. */
+    public Sqe prepTee(int fdIn, int fdOut, int nbytes, int spliceFlags) {
+        prepRw(IORING_OP_TEE, fdOut, 0, nbytes, 0);
+        sqes.set(ValueLayout.JAVA_INT_UNALIGNED, at + SqeDescriptor.FILE_INDEX, fdIn);
+        return opFlags(spliceFlags);
+    }
+
+    // ---- file metadata ------------------------------------------------------------------
+
+    /** openat(2); {@code path} is a NUL-terminated native string. */
+    public Sqe prepOpenat(int dfd, MemorySegment path, int flags, int mode) {
+        keep(Buffers.checkCString(path));
+        prepRw(IORING_OP_OPENAT, dfd, path.address(), mode, 0);
+        return opFlags(flags);
+    }
+
+    /** openat(2) into registered-file slot {@code fileIndex} (a direct descriptor); res is 0 on success. */
+    public Sqe prepOpenatDirect(int dfd, MemorySegment path, int flags, int mode, int fileIndex) {
+        prepOpenat(dfd, path, flags, mode);
+        sqes.set(ValueLayout.JAVA_INT_UNALIGNED, at + SqeDescriptor.FILE_INDEX, fileIndex + 1);
+        return this;
+    }
+
+    /** openat2(2) with a {@code struct open_how} ({@link OpenHow}). */
+    public Sqe prepOpenat2(int dfd, MemorySegment path, OpenHow how) {
+        Buffers.checkCString(path);
+        slots.keepAlive(slot, new Object[] {path, how});
+        return prepRw(IORING_OP_OPENAT2, dfd, path.address(), OpenHow.SIZE, how.address());
+    }
+
+    /** Closes registered-file slot {@code fileIndex}. */
+    public Sqe prepCloseDirect(int fileIndex) {
+        prepRw(IORING_OP_CLOSE, 0, 0, 0, 0);
+        sqes.set(ValueLayout.JAVA_INT_UNALIGNED, at + SqeDescriptor.FILE_INDEX, fileIndex + 1);
+        return this;
+    }
+
+    /** statx(2) into {@code statxBuffer} (at least 256 bytes; see {@code io.asys.Statx}). */
+    public Sqe prepStatx(int dfd, MemorySegment path, int flags, int mask, MemorySegment statxBuffer) {
+        Buffers.checkCString(path);
+        Buffers.checkNative(statxBuffer, true);
+        if (statxBuffer.byteSize() < STATX_SIZE) {
+            throw new IllegalArgumentException("statx buffer must hold 256 bytes, not " + statxBuffer.byteSize());
+        }
+        slots.keepAlive(slot, new Object[] {path, statxBuffer});
+        prepRw(IORING_OP_STATX, dfd, path.address(), mask, statxBuffer.address());
+        return opFlags(flags);
+    }
+
+    /** renameat2(2). */
+    public Sqe prepRenameat(int oldDfd, MemorySegment oldPath, int newDfd, MemorySegment newPath, int flags) {
+        Buffers.checkCString(oldPath);
+        Buffers.checkCString(newPath);
+        slots.keepAlive(slot, new Object[] {oldPath, newPath});
+        prepRw(IORING_OP_RENAMEAT, oldDfd, oldPath.address(), newDfd, newPath.address());
+        return opFlags(flags);
+    }
+
+    /** unlinkat(2); {@code AT_REMOVEDIR} in flags removes a directory. */
+    public Sqe prepUnlinkat(int dfd, MemorySegment path, int flags) {
+        keep(Buffers.checkCString(path));
+        prepRw(IORING_OP_UNLINKAT, dfd, path.address(), 0, 0);
+        return opFlags(flags);
+    }
+
+    /** mkdirat(2). */
+    public Sqe prepMkdirat(int dfd, MemorySegment path, int mode) {
+        keep(Buffers.checkCString(path));
+        return prepRw(IORING_OP_MKDIRAT, dfd, path.address(), mode, 0);
+    }
+
+    /** symlinkat(2): a link at {@code linkPath} (relative to {@code newDfd}) pointing to {@code target}. */
+    public Sqe prepSymlinkat(MemorySegment target, int newDfd, MemorySegment linkPath) {
+        Buffers.checkCString(target);
+        Buffers.checkCString(linkPath);
+        slots.keepAlive(slot, new Object[] {target, linkPath});
+        return prepRw(IORING_OP_SYMLINKAT, newDfd, target.address(), 0, linkPath.address());
+    }
+
+    /** linkat(2). */
+    public Sqe prepLinkat(int oldDfd, MemorySegment oldPath, int newDfd, MemorySegment newPath, int flags) {
+        Buffers.checkCString(oldPath);
+        Buffers.checkCString(newPath);
+        slots.keepAlive(slot, new Object[] {oldPath, newPath});
+        prepRw(IORING_OP_LINKAT, oldDfd, oldPath.address(), newDfd, newPath.address());
+        return opFlags(flags);
+    }
+
+    // ---- timeouts and polling -------------------------------------------------------------
+
+    /** A timeout that completes with {@code -ETIME} after {@code timeout}, or with 0 after {@code count} completions. */
+    public Sqe prepTimeout(Timespec timeout, int count, int flags) {
+        keep(timeout);
+        prepRw(IORING_OP_TIMEOUT, -1, timeout.address(), 1, count);
+        return opFlags(flags);
+    }
+
+    /** Removes the timeout with {@code targetUserData}. */
+    public Sqe prepTimeoutRemove(long targetUserData, int flags) {
+        prepRw(IORING_OP_TIMEOUT_REMOVE, -1, targetUserData, 0, 0);
+        return opFlags(flags);
+    }
+
+    /** A timeout on the previous, IOSQE_IO_LINK-ed entry: cancels it when {@code timeout} passes first. */
+    public Sqe prepLinkTimeout(Timespec timeout, int flags) {
+        keep(timeout);
+        prepRw(IORING_OP_LINK_TIMEOUT, -1, timeout.address(), 1, 0);
+        return opFlags(flags);
+    }
+
+    /** poll(2) for {@code pollMask} on {@code fd}: completes with the events that fired. */
+    public Sqe prepPollAdd(int fd, int pollMask) {
+        prepRw(IORING_OP_POLL_ADD, fd, 0, 0, 0);
+        return opFlags(pollMask);
+    }
+
+    /** Removes the poll with {@code targetUserData}. */
+    public Sqe prepPollRemove(long targetUserData) {
+        return prepRw(IORING_OP_POLL_REMOVE, -1, targetUserData, 0, 0);
+    }
+
+    // ---- network ------------------------------------------------------------------------
+
+    /** socket(2). */
+    public Sqe prepSocket(int domain, int type, int protocol, int flags) {
+        prepRw(IORING_OP_SOCKET, domain, 0, protocol, type);
+        return opFlags(flags);
+    }
+
+    /** connect(2) to a {@code struct sockaddr} of {@code address.byteSize()} bytes. */
+    public Sqe prepConnect(int fd, MemorySegment address) {
+        Buffers.checkNative(address, false);
+        keep(address);
+        return prepRw(IORING_OP_CONNECT, fd, address.address(), 0, address.byteSize());
+    }
+
+    /** bind(2). */
+    public Sqe prepBind(int fd, MemorySegment address) {
+        Buffers.checkNative(address, false);
+        keep(address);
+        return prepRw(IORING_OP_BIND, fd, address.address(), 0, address.byteSize());
+    }
+
+    /** listen(2). */
+    public Sqe prepListen(int fd, int backlog) {
+        return prepRw(IORING_OP_LISTEN, fd, 0, backlog, 0);
+    }
+
+    /** accept4(2) without the peer address. */
+    public Sqe prepAccept(int fd, int flags) {
+        prepRw(IORING_OP_ACCEPT, fd, 0, 0, 0);
+        return opFlags(flags);
+    }
+
+    /** send(2) of the whole of {@code buffer}. */
+    public Sqe prepSend(int fd, MemorySegment buffer, int msgFlags) {
+        Buffers.checkNative(buffer, false);
+        keep(buffer);
+        prepRw(IORING_OP_SEND, fd, buffer.address(), (int) buffer.byteSize(), 0);
+        return opFlags(msgFlags);
+    }
+
+    /** recv(2) into the whole of {@code buffer}. */
+    public Sqe prepRecv(int fd, MemorySegment buffer, int msgFlags) {
+        Buffers.checkNative(buffer, true);
+        keep(buffer);
+        prepRw(IORING_OP_RECV, fd, buffer.address(), (int) buffer.byteSize(), 0);
+        return opFlags(msgFlags);
+    }
+
+    /** shutdown(2). */
+    public Sqe prepShutdown(int fd, int how) {
+        return prepRw(IORING_OP_SHUTDOWN, fd, 0, how, 0);
+    }
+
+    private void keep(Object o) {
+        slots.keepAlive(slot, o);
+    }
+
+    private static final long STATX_SIZE = 256;
 }

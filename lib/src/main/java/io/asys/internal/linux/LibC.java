@@ -42,6 +42,13 @@ public final class LibC {
     /** posix_fadvise returns the error number instead of setting errno. */
     private static final MethodHandle POSIX_FADVISE = NativeAccess.plainDowncall("posix_fadvise",
             FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_LONG, C_INT));
+    private static final MethodHandle EVENTFD = NativeAccess.errnoDowncall("eventfd",
+            FunctionDescriptor.of(C_INT, C_INT, C_INT));
+    private static final MethodHandle WRITE = NativeAccess.errnoDowncall("write",
+            FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_LONG));
+    /** write(2) for callers that need no errno (eventfd signals): no capture state, so no per-thread instance. */
+    private static final MethodHandle WRITE_PLAIN = NativeAccess.plainDowncall("write",
+            FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_LONG));
     private static final MethodHandle GETPID = NativeAccess.plainDowncall("getpid",
             FunctionDescriptor.of(C_INT));
 
@@ -121,6 +128,32 @@ public final class LibC {
     public int posixFadvise(int fd, long offset, long length, int advice) {
         try {
             return -(int) POSIX_FADVISE.invokeExact(fd, offset, length, advice);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** eventfd(2); the fd, or {@code -errno}. */
+    public int eventfd(int initval, int flags) {
+        try {
+            return (int) check((int) EVENTFD.invokeExact(callState, initval, flags));
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    public long write(int fd, MemorySegment buffer, long count) {
+        try {
+            return check((long) WRITE.invokeExact(callState, fd, buffer, count));
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Adds {@code value} (an 8-byte native long) to an eventfd from any thread; -1 on failure. */
+    public static long signalEventfd(int fd, MemorySegment value) {
+        try {
+            return (long) WRITE_PLAIN.invokeExact(fd, value, 8L);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

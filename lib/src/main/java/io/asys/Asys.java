@@ -1,0 +1,268 @@
+package io.asys;
+
+import io.asys.internal.engine.Request;
+import io.asys.internal.engine.UringEngine;
+import io.asys.internal.linux.Syscall;
+import io.asys.uring.IoUringConfig;
+import io.asys.uring.IoUringSupport;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Asynchronous system calls with typed results: every method submits and returns at once with a
+ * future, from any thread, many threads at once; nothing here ever blocks the caller in the
+ * kernel. Failures complete the future with the exception {@link Errors} picks (naming the
+ * errno, the operation and the path). Dependent stages of the futures run on the engine thread
+ * unless an async variant is used. Close it to cancel and complete everything still in flight.
+ */
+public final class Asys implements AutoCloseable {
+    private final UringEngine engine;
+    private final ExecutorService rawWorkers;
+    private final ThreadLocal<Syscall> rawSyscall = ThreadLocal.withInitial(Syscall::new);
+    /** Free direct-descriptor slots of the engine's ring, one bit each. */
+    private final AtomicLong directSlots = new AtomicLong(0);
+
+    private Asys(UringEngine engine, int rawThreads) {
+        this.engine = engine;
+        this.rawWorkers = Executors.newFixedThreadPool(rawThreads,
+                Thread.ofPlatform().daemon().name("asys-raw-", 0).factory());
+    }
+
+    /** Opens asys on io_uring (the only engine until the worker engine lands). */
+    public static Asys open() throws ErrnoException {
+        return open(IoUringConfig.defaults().withEntries(256).withMaxInFlight(1024));
+    }
+
+    public static Asys open(IoUringConfig config) throws ErrnoException {
+        IoUringSupport.ensureAvailability();
+        return new Asys(new UringEngine(config, "asys-uring"), 2);
+    }
+
+    <T> Request<T> request(Op<T> op, Duration timeout) {
+        AsysFuture<T> future = new AsysFuture<>();
+        Request<T> r = new Request<>(op, future, timeout);
+        future.bind(r, engine);
+        FileHandle handle = op.handle();
+        if (handle != null) {
+            if (handle.acquire()) {
+                r.onDone = handle::release;
+            } else {
+                r.done = true;
+                future.completeExceptionally(new ErrnoException(op.name(), handle.path() + " (handle closed)", -Errno.EBADF));
+            }
+        }
+        return r;
+    }
+
+    void submitChain(Request<?> head) {
+        for (Request<?> r = head; r != null; r = r.next) {
+            if (r.done) {
+                // A step could not start (closed handle): the chain cannot run; the others are cancelled.
+                for (Request<?> c = head; c != null; c = c.next) {
+                    if (!c.done) {
+                        c.done = true;
+                        c.future.completeExceptionally(Errors.exception(c.op.name(), c.op.path(), -Errno.ECANCELED));
+                        if (c.onDone != null) {
+                            c.onDone.run();
+                        }
+                    }
+                }
+                return;
+            }
+        }
+        engine.submit(head);
+    }
+
+    /** Submits any operation. */
+    public <T> AsysFuture<T> submit(Op<T> op) {
+        return submit(op, null);
+    }
+
+    /** Submits an operation that is cancelled if it has not completed within {@code timeout}. */
+    public <T> AsysFuture<T> submit(Op<T> op, Duration timeout) {
+        Request<T> r = request(op, timeout);
+        if (!r.done) {
+            engine.submit(r);
+        }
+        return (AsysFuture<T>) r.future;
+    }
+
+    /** A new chain of linked operations. */
+    public Chain chain() {
+        return new Chain(this);
+    }
+
+    public AsysFuture<Integer> nop() {
+        return submit(new Op.Nop());
+    }
+
+    public AsysFuture<FileHandle> open(Path path, int flags, int mode) {
+        return submit(new Op.OpenAt(path, flags, mode));
+    }
+
+    public AsysFuture<Integer> read(FileHandle file, MemorySegment buffer, long offset) {
+        return submit(new Op.Read(file, buffer, offset));
+    }
+
+    public AsysFuture<Integer> write(FileHandle file, MemorySegment buffer, long offset) {
+        return submit(new Op.Write(file, buffer, offset));
+    }
+
+    public AsysFuture<Integer> fsync(FileHandle file) {
+        return submit(new Op.Fsync(file, false));
+    }
+
+    public AsysFuture<Integer> fdatasync(FileHandle file) {
+        return submit(new Op.Fsync(file, true));
+    }
+
+    public AsysFuture<Integer> fallocate(FileHandle file, int mode, long offset, long length) {
+        return submit(new Op.Fallocate(file, mode, offset, length));
+    }
+
+    public AsysFuture<Integer> ftruncate(FileHandle file, long length) {
+        return submit(new Op.Ftruncate(file, length));
+    }
+
+    public AsysFuture<Integer> fadvise(FileHandle file, long offset, int length, int advice) {
+        return submit(new Op.Fadvise(file, offset, length, advice));
+    }
+
+    public AsysFuture<Statx> statx(Path path) {
+        return submit(new Op.Statx(path, 0, Statx.STATX_BASIC_STATS | Statx.STATX_BTIME));
+    }
+
+    /** statx of a symbolic link itself (AT_SYMLINK_NOFOLLOW). */
+    public AsysFuture<Statx> lstatx(Path path) {
+        return submit(new Op.Statx(path, Op.AT_SYMLINK_NOFOLLOW, Statx.STATX_BASIC_STATS | Statx.STATX_BTIME));
+    }
+
+    public AsysFuture<Integer> rename(Path from, Path to, int flags) {
+        return submit(new Op.RenameAt(from, to, flags));
+    }
+
+    public AsysFuture<Integer> unlink(Path path) {
+        return submit(new Op.UnlinkAt(path, 0));
+    }
+
+    public AsysFuture<Integer> rmdir(Path path) {
+        return submit(new Op.UnlinkAt(path, Op.AT_REMOVEDIR));
+    }
+
+    public AsysFuture<Integer> mkdir(Path path, int mode) {
+        return submit(new Op.MkdirAt(path, mode));
+    }
+
+    public AsysFuture<Integer> symlink(Path target, Path link) {
+        return submit(new Op.SymlinkAt(target, link));
+    }
+
+    public AsysFuture<Integer> link(Path existing, Path link) {
+        return submit(new Op.LinkAt(existing, link, 0));
+    }
+
+    /** Completes after {@code duration}, without holding any thread. */
+    public AsysFuture<Integer> sleep(Duration duration) {
+        return submit(new Op.Timeout(duration));
+    }
+
+    /**
+     * Closes the handle exactly once, after every operation in flight on it completed; later
+     * operations on it fail with EBADF. Returns the handle's close future.
+     */
+    public CompletableFuture<Integer> close(FileHandle file) {
+        file.startClose(fd -> submit(new Op.Close(fd, file.path())));
+        return file.closeFuture();
+    }
+
+    /** Cancels every operation in flight on the handle, then closes it as {@link #close} does. */
+    public CompletableFuture<Integer> closeNow(FileHandle file) {
+        engine.cancelFd(file.fd());
+        return close(file);
+    }
+
+    /**
+     * Asks the kernel to cancel an operation: its future completes with ECANCELED (a
+     * {@link ErrnoException}), or with its real result if that came first. Exactly once either way.
+     */
+    public void cancel(CompletableFuture<?> future) {
+        if (future instanceof AsysFuture<?> f) {
+            f.requestKernelCancel();
+        }
+    }
+
+    /** Cancels every operation in flight on {@code file} without closing it. */
+    public void cancelAll(FileHandle file) {
+        engine.cancelFd(file.fd());
+    }
+
+    /**
+     * Runs a raw system call on a worker thread (never on the caller): the result {@code >= 0},
+     * or the future fails with the errno. Calls outside {@link SyscallPolicy} fail at once.
+     */
+    public CompletableFuture<Long> syscall(RawCall call) {
+        String refusal = SyscallPolicy.refusal(call.number());
+        if (refusal != null) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException(refusal));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            long ret = rawSyscall.get().call(call.number(), call.arg(0), call.arg(1), call.arg(2), call.arg(3),
+                    call.arg(4), call.arg(5));
+            java.lang.ref.Reference.reachabilityFence(call.segments());
+            if (ret < 0 && ret >= -4095) {
+                throw new java.util.concurrent.CompletionException(new ErrnoException(call.name(), null, (int) ret));
+            }
+            return ret;
+        }, rawWorkers);
+    }
+
+    /** A free direct-descriptor slot for chains (open into it, read and close through it). */
+    public int allocateDirectSlot() {
+        while (true) {
+            long used = directSlots.get();
+            int slot = Long.numberOfTrailingZeros(~used);
+            if (slot >= UringEngine.DIRECT_SLOTS) {
+                throw new IllegalStateException("all " + UringEngine.DIRECT_SLOTS + " direct slots are in use");
+            }
+            if (directSlots.compareAndSet(used, used | (1L << slot))) {
+                return slot;
+            }
+        }
+    }
+
+    public void releaseDirectSlot(int slot) {
+        directSlots.getAndUpdate(u -> u & ~(1L << slot));
+    }
+
+    /**
+     * Opens, reads and closes a file in one submission (a chain through a direct descriptor):
+     * completes with the bytes read into {@code buffer} from offset 0.
+     */
+    public CompletableFuture<Integer> readFile(Path path, MemorySegment buffer) {
+        int slot = allocateDirectSlot();
+        Chain chain = chain();
+        CompletableFuture<Integer> open = chain.then(new Op.OpenDirect(path, 0, 0, slot));
+        CompletableFuture<Integer> read = chain.then(new Op.ReadDirect(slot, buffer, 0));
+        chain.hardLink();
+        CompletableFuture<Integer> close = chain.then(new Op.CloseDirect(slot));
+        chain.submit();
+        return CompletableFuture.allOf(open.exceptionally(t -> 0), read.exceptionally(t -> 0), close.exceptionally(t -> 0))
+                .thenCompose(v -> {
+                    releaseDirectSlot(slot);
+                    return open.isCompletedExceptionally() ? open : read;
+                });
+    }
+
+    /** Cancels and completes everything in flight, then stops the engine and the raw workers. */
+    @Override
+    public void close() {
+        engine.close();
+        rawWorkers.shutdown();
+    }
+}

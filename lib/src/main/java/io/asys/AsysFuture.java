@@ -1,0 +1,42 @@
+package io.asys;
+
+import io.asys.internal.engine.Request;
+import io.asys.internal.engine.UringEngine;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The future of one asys operation. {@link #cancel(boolean)} keeps the JDK's contract (this
+ * future completes at once with a {@code CancellationException}) and also asks the kernel to
+ * cancel the operation, which still completes exactly once inside asys, its buffers held until then.
+ */
+public final class AsysFuture<T> extends CompletableFuture<T> {
+    private Request<T> request;
+    private UringEngine engine;
+
+    void bind(Request<T> request, UringEngine engine) {
+        this.request = request;
+        this.engine = engine;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        if (cancelled && engine != null) {
+            engine.cancel(request);
+        }
+        return cancelled;
+    }
+
+    /** Asks the kernel to cancel; this future then completes with ECANCELED, or with the result if it came first. */
+    void requestKernelCancel() {
+        if (engine != null) {
+            engine.cancel(request);
+        }
+    }
+
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+        return new CompletableFuture<>();
+    }
+}

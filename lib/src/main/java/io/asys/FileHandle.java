@@ -1,0 +1,102 @@
+package io.asys;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+/**
+ * An open file descriptor owned by asys. Operations on it hold it while in flight; {@link
+ * Asys#close(FileHandle)} closes it exactly once, asynchronously, after every operation in
+ * flight on it has completed (and {@link Asys#closeNow(FileHandle)} cancels them first). An
+ * operation submitted after close started fails with EBADF. Thread-safe.
+ */
+public final class FileHandle {
+    private static final long CLOSING = 1L << 62;
+
+    private final int fd;
+    private final String path;
+    /** In-flight count in the low bits, CLOSING once close was asked for. */
+    private final AtomicLong state = new AtomicLong();
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private volatile IntFunction<CompletableFuture<Integer>> closer;
+
+    FileHandle(int fd, String path) {
+        this.fd = fd;
+        this.path = path;
+    }
+
+    /** The raw descriptor, valid until the handle is closed. */
+    public int fd() {
+        return fd;
+    }
+
+    /** The path it was opened from, or a description such as {@code socket}. */
+    public String path() {
+        return path;
+    }
+
+    public boolean isOpen() {
+        return (state.get() & CLOSING) == 0;
+    }
+
+    /** Completes with 0 once the descriptor is closed, or with the close's failure. */
+    public CompletableFuture<Integer> closeFuture() {
+        return closed;
+    }
+
+    /** Takes a hold for an operation about to be submitted; false if the handle is closing. */
+    boolean acquire() {
+        while (true) {
+            long s = state.get();
+            if ((s & CLOSING) != 0) {
+                return false;
+            }
+            if (state.compareAndSet(s, s + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Drops a hold; the last one after close was asked for runs the close. */
+    void release() {
+        if (state.decrementAndGet() == CLOSING) {
+            runClose();
+        }
+    }
+
+    /** Marks the handle closing; true for the one caller that did so. */
+    boolean startClose(IntFunction<CompletableFuture<Integer>> closer) {
+        this.closer = closer;
+        while (true) {
+            long s = state.get();
+            if ((s & CLOSING) != 0) {
+                return false;
+            }
+            if (state.compareAndSet(s, s | CLOSING)) {
+                if (s == 0) {
+                    runClose();
+                }
+                return true;
+            }
+        }
+    }
+
+    long inFlight() {
+        return state.get() & ~CLOSING;
+    }
+
+    private void runClose() {
+        closer.apply(fd).whenComplete((r, t) -> {
+            if (t != null) {
+                closed.completeExceptionally(t);
+            } else {
+                closed.complete(r);
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "FileHandle[fd=" + fd + ", " + path + (isOpen() ? "" : ", closing") + "]";
+    }
+}

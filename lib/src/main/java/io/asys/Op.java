@@ -1,0 +1,275 @@
+package io.asys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A typed, immutable operation descriptor: what to run, with every buffer and native path it
+ * needs, kept reachable until its completion. Engines turn it into an SQE (io_uring) or a
+ * blocking system call (workers); {@link #result(int)} turns the raw result into the typed one.
+ *
+ * @param <T> the result type of a successful completion
+ */
+public sealed interface Op<T> {
+    /** {@code AT_FDCWD}: paths relative to the current directory. */
+    int AT_FDCWD = -100;
+    int AT_REMOVEDIR = 0x200;
+    int AT_SYMLINK_NOFOLLOW = 0x100;
+    int AT_EMPTY_PATH = 0x1000;
+    int RENAME_NOREPLACE = 1;
+    int RENAME_EXCHANGE = 2;
+
+    /** The system call's name, for messages. */
+    String name();
+
+    /** The path the operation is on, for messages, or {@code null}. */
+    default String path() {
+        return null;
+    }
+
+    /** The file handle the operation uses, or {@code null}. */
+    default FileHandle handle() {
+        return null;
+    }
+
+    /** The typed result of a successful raw result ({@code res >= 0}). */
+    T result(int res);
+
+    /** A NUL-terminated copy of a path in native memory, freed by the GC once unreachable. */
+    static MemorySegment cString(Path path) {
+        return Arena.ofAuto().allocateFrom(path.toString());
+    }
+
+    /** Operations whose result is a count of bytes or a plain 0. */
+    sealed interface CountOp extends Op<Integer> {
+        @Override
+        default Integer result(int res) {
+            return res;
+        }
+    }
+
+    record Nop() implements CountOp {
+        public String name() {
+            return "nop";
+        }
+    }
+
+    record Read(FileHandle handle, MemorySegment buffer, long offset) implements CountOp {
+        public String name() {
+            return "read";
+        }
+
+        public String path() {
+            return handle.path();
+        }
+    }
+
+    record Write(FileHandle handle, MemorySegment buffer, long offset) implements CountOp {
+        public String name() {
+            return "write";
+        }
+
+        public String path() {
+            return handle.path();
+        }
+    }
+
+    record Fsync(FileHandle handle, boolean dataOnly) implements CountOp {
+        public String name() {
+            return dataOnly ? "fdatasync" : "fsync";
+        }
+
+        public String path() {
+            return handle.path();
+        }
+    }
+
+    record Fallocate(FileHandle handle, int mode, long offset, long length) implements CountOp {
+        public String name() {
+            return "fallocate";
+        }
+
+        public String path() {
+            return handle.path();
+        }
+    }
+
+    record Fadvise(FileHandle handle, long offset, int length, int advice) implements CountOp {
+        public String name() {
+            return "posix_fadvise";
+        }
+
+        public String path() {
+            return handle.path();
+        }
+    }
+
+    record Ftruncate(FileHandle handle, long length) implements CountOp {
+        public String name() {
+            return "ftruncate";
+        }
+
+        public String path() {
+            return handle.path();
+        }
+    }
+
+    record OpenAt(Path file, int flags, int mode, MemorySegment cPath) implements Op<FileHandle> {
+        public OpenAt(Path file, int flags, int mode) {
+            this(file, flags, mode, Op.cString(file));
+        }
+
+        public String name() {
+            return "openat";
+        }
+
+        public String path() {
+            return file.toString();
+        }
+
+        public FileHandle result(int res) {
+            return new FileHandle(res, file.toString());
+        }
+    }
+
+    record Statx(Path file, int flags, int mask, MemorySegment cPath, MemorySegment buffer) implements Op<io.asys.Statx> {
+        public Statx(Path file, int flags, int mask) {
+            this(file, flags, mask, Op.cString(file), Arena.ofAuto().allocate(256, 8));
+        }
+
+        public String name() {
+            return "statx";
+        }
+
+        public String path() {
+            return file.toString();
+        }
+
+        public io.asys.Statx result(int res) {
+            return io.asys.Statx.decode(buffer);
+        }
+    }
+
+    record RenameAt(Path from, Path to, int flags, MemorySegment cFrom, MemorySegment cTo) implements CountOp {
+        public RenameAt(Path from, Path to, int flags) {
+            this(from, to, flags, Op.cString(from), Op.cString(to));
+        }
+
+        public String name() {
+            return "renameat2";
+        }
+
+        public String path() {
+            return from + " -> " + to;
+        }
+    }
+
+    record UnlinkAt(Path file, int flags, MemorySegment cPath) implements CountOp {
+        public UnlinkAt(Path file, int flags) {
+            this(file, flags, Op.cString(file));
+        }
+
+        public String name() {
+            return (flags & AT_REMOVEDIR) != 0 ? "rmdir" : "unlinkat";
+        }
+
+        public String path() {
+            return file.toString();
+        }
+    }
+
+    record MkdirAt(Path dir, int mode, MemorySegment cPath) implements CountOp {
+        public MkdirAt(Path dir, int mode) {
+            this(dir, mode, Op.cString(dir));
+        }
+
+        public String name() {
+            return "mkdirat";
+        }
+
+        public String path() {
+            return dir.toString();
+        }
+    }
+
+    record SymlinkAt(Path target, Path link, MemorySegment cTarget, MemorySegment cLink) implements CountOp {
+        public SymlinkAt(Path target, Path link) {
+            this(target, link, Op.cString(target), Op.cString(link));
+        }
+
+        public String name() {
+            return "symlinkat";
+        }
+
+        public String path() {
+            return link.toString();
+        }
+    }
+
+    record LinkAt(Path existing, Path link, int flags, MemorySegment cExisting, MemorySegment cLink) implements CountOp {
+        public LinkAt(Path existing, Path link, int flags) {
+            this(existing, link, flags, Op.cString(existing), Op.cString(link));
+        }
+
+        public String name() {
+            return "linkat";
+        }
+
+        public String path() {
+            return link.toString();
+        }
+    }
+
+    /** Completes with 0 ... after {@code duration} (an asynchronous sleep). */
+    record Timeout(Duration duration) implements CountOp {
+        public String name() {
+            return "timeout";
+        }
+
+        public Integer result(int res) {
+            return 0;
+        }
+    }
+
+    /** Closes a raw descriptor; use {@link Asys#close(FileHandle)} for handles. */
+    record Close(int fd, String description) implements CountOp {
+        public String name() {
+            return "close";
+        }
+
+        public String path() {
+            return description;
+        }
+    }
+
+    /** Opens into registered-file slot {@code slot} of the engine's ring (for chains). */
+    record OpenDirect(Path file, int flags, int mode, int slot, MemorySegment cPath) implements CountOp {
+        public OpenDirect(Path file, int flags, int mode, int slot) {
+            this(file, flags, mode, slot, Op.cString(file));
+        }
+
+        public String name() {
+            return "openat";
+        }
+
+        public String path() {
+            return file.toString();
+        }
+    }
+
+    /** Reads through registered-file slot {@code slot}. */
+    record ReadDirect(int slot, MemorySegment buffer, long offset) implements CountOp {
+        public String name() {
+            return "read";
+        }
+    }
+
+    /** Closes registered-file slot {@code slot}. */
+    record CloseDirect(int slot) implements CountOp {
+        public String name() {
+            return "close";
+        }
+    }
+}

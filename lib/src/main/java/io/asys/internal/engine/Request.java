@@ -1,0 +1,42 @@
+package io.asys.internal.engine;
+
+import io.asys.Op;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One submitted operation on its way through an engine: the typed op, the future it completes,
+ * its timeout, and its place in a chain. Fields written before hand-off to the engine are read
+ * only by the engine thread; {@code cancelRequested} may be set from any thread.
+ */
+public final class Request<T> {
+    public final Op<T> op;
+    public final CompletableFuture<T> future;
+    public final Duration timeout;
+    /** IOSQE_IO_LINK or IOSQE_IO_HARDLINK when the next request of a chain depends on this one. */
+    public int linkFlags;
+    /** The rest of the chain, submitted with this request in one batch. */
+    public Request<?> next;
+    public volatile boolean cancelRequested;
+    /** The ring's user data once submitted; -1 before. Engine thread only. */
+    public long userData = -1;
+    public boolean done;
+    /** Run once after the future is completed (releases the file handle's hold). */
+    public Runnable onDone;
+
+    public Request(Op<T> op, CompletableFuture<T> future, Duration timeout) {
+        this.op = op;
+        this.future = future;
+        this.timeout = timeout;
+    }
+
+    /** How many requests (and link timeouts) this chain needs in the ring. */
+    public int entries() {
+        int n = 0;
+        for (Request<?> r = this; r != null; r = r.next) {
+            n += r.timeout != null ? 2 : 1;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,337 @@
+package io.asys.internal.engine;
+
+import io.asys.Errno;
+import io.asys.ErrnoException;
+import io.asys.internal.linux.LibC;
+import io.asys.uring.CompletionHandler;
+import io.asys.uring.IoUring;
+import io.asys.uring.IoUringConfig;
+import io.asys.uring.Sqe;
+import io.asys.uring.Timespec;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import static io.asys.uring.IoUringAbi.IOSQE_IO_LINK;
+
+/**
+ * The io_uring engine: one ring owned by one platform thread (an agent), fed by a lock-free
+ * multi-producer queue. Any thread may {@link #submit}; it never blocks: the request is queued
+ * and, if the engine thread sleeps in {@code io_uring_enter}, an eventfd read that is always
+ * armed in the ring wakes it. Completions complete futures on the engine thread.
+ */
+public final class UringEngine implements CompletionHandler, AutoCloseable {
+    /** Registered-file slots reserved for direct descriptors (chains). */
+    public static final int DIRECT_SLOTS = 64;
+    private static final Object LINK_TIMEOUT = new Object();
+    private static final Object WAKEUP = new Object();
+    private static final MemorySegment ONE = Arena.global().allocate(ValueLayout.JAVA_LONG);
+
+    static {
+        ONE.set(ValueLayout.JAVA_LONG, 0, 1L);
+    }
+
+    private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<Request<?>> backlog = new ArrayDeque<>();
+    private final IoUringConfig config;
+    private final Thread thread;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final MemorySegment wakeBuffer = Arena.ofAuto().allocate(8, 8);
+    private volatile boolean sleeping;
+    private volatile boolean closing;
+    private int eventFd = -1;
+    private IoUring ring;
+    private boolean wakeArmed;
+
+    /** Control messages that travel through the inbox with requests. */
+    private record Cancel(Request<?> target) {
+    }
+
+    private record CancelFd(int fd) {
+    }
+
+    public UringEngine(IoUringConfig config, String name) throws ErrnoException {
+        this.config = config;
+        this.thread = Thread.ofPlatform().daemon().name(name).start(this::run);
+        try {
+            started.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof ErrnoException errno) {
+                throw errno;
+            }
+            throw e;
+        }
+    }
+
+    /** Queues a request (or a chain starting with it). Never blocks. */
+    public void submit(Request<?> request) {
+        if (closing) {
+            for (Request<?> r = request; r != null; r = r.next) {
+                r.future.completeExceptionally(new IllegalStateException("asys engine is closed"));
+            }
+            return;
+        }
+        inbox.offer(request);
+        wake();
+        // Close may have drained the inbox for the last time between our check and our offer.
+        if (closing && inbox.remove(request)) {
+            for (Request<?> r = request; r != null; r = r.next) {
+                r.future.completeExceptionally(new IllegalStateException("asys engine is closed"));
+            }
+        }
+    }
+
+    /** Asks the kernel to cancel a request; it still completes exactly once (ECANCELED or its result). */
+    public void cancel(Request<?> request) {
+        request.cancelRequested = true;
+        inbox.offer(new Cancel(request));
+        wake();
+    }
+
+    /** Cancels every request in flight on {@code fd}. */
+    public void cancelFd(int fd) {
+        inbox.offer(new CancelFd(fd));
+        wake();
+    }
+
+    private void wake() {
+        if (sleeping) {
+            LibC.signalEventfd(eventFd, ONE);
+        }
+    }
+
+    private void run() {
+        try {
+            ring = IoUring.open(config);
+            int[] sparse = new int[DIRECT_SLOTS];
+            java.util.Arrays.fill(sparse, -1);
+            ring.registerFiles(sparse);
+            eventFd = new LibC().eventfd(0, 02000000);
+            if (eventFd < 0) {
+                throw new ErrnoException("eventfd", null, eventFd);
+            }
+        } catch (ErrnoException | RuntimeException e) {
+            started.completeExceptionally(e);
+            return;
+        }
+        started.complete(null);
+        try {
+            while (!closing) {
+                doWork();
+            }
+        } finally {
+            shutdown();
+        }
+    }
+
+    /** One turn of the agent: move queued requests into the ring, submit, wait, reap. */
+    private int doWork() {
+        int work = drainInbox();
+        work += prepBacklog();
+        armWakeup();
+        sleeping = true;
+        // Re-check after publishing "sleeping": a submitter that missed the flag left its request here.
+        if (!inbox.isEmpty() || closing) {
+            sleeping = false;
+            ring.submit();
+        } else {
+            ring.submitAndWait(1);
+            sleeping = false;
+        }
+        return work + ring.reap(this);
+    }
+
+    private int drainInbox() {
+        int n = 0;
+        Object o;
+        while ((o = inbox.poll()) != null) {
+            n++;
+            switch (o) {
+                case Request<?> r -> backlog.add(r);
+                case Cancel c -> cancelNow(c.target());
+                case CancelFd c -> {
+                    Sqe sqe = reserve();
+                    if (sqe != null) {
+                        sqe.prepCancelFd(c.fd()).attach(LINK_TIMEOUT);
+                    }
+                }
+                default -> throw new IllegalStateException("unknown inbox message " + o);
+            }
+        }
+        return n;
+    }
+
+    private void cancelNow(Request<?> target) {
+        if (target.done) {
+            return;
+        }
+        if (target.userData < 0) {
+            if (backlog.remove(target)) {
+                for (Request<?> r = target; r != null; r = r.next) {
+                    Completions.complete(r, -Errno.ECANCELED);
+                }
+            }
+            return;
+        }
+        Sqe sqe = reserve();
+        if (sqe != null) {
+            sqe.prepCancel(target.userData, 0).attach(LINK_TIMEOUT);
+        }
+    }
+
+    /** An SQE for the engine's own use, submitting first if the SQ is full. */
+    private Sqe reserve() {
+        Sqe sqe = ring.getSqe();
+        if (sqe == null) {
+            ring.submit();
+            sqe = ring.getSqe();
+        }
+        return sqe;
+    }
+
+    private int prepBacklog() {
+        int n = 0;
+        while (!backlog.isEmpty()) {
+            Request<?> head = backlog.peek();
+            int needed = head.entries();
+            if (ring.maxInFlight() - ring.inFlight() < needed + 2) {
+                break;
+            }
+            if (ring.sqSpaceLeft() < needed) {
+                ring.submit();
+                if (ring.sqSpaceLeft() < needed) {
+                    break;
+                }
+            }
+            backlog.poll();
+            prepChain(head);
+            n++;
+        }
+        return n;
+    }
+
+    private void prepChain(Request<?> head) {
+        for (Request<?> r = head; r != null; r = r.next) {
+            String why = UringPrep.unsupported(r.op);
+            if (why != null) {
+                failChain(r, why);
+                return;
+            }
+        }
+        boolean failed = false;
+        for (Request<?> r = head; r != null; r = r.next) {
+            Sqe sqe = ring.getSqe();
+            r.userData = sqe.userData();
+            sqe.attach(failed ? LINK_TIMEOUT : r);
+            if (failed) {
+                // An earlier step could not be prepared: this one never runs, and says so.
+                finish(r, -Errno.ECANCELED);
+            } else {
+                try {
+                    UringPrep.prep(sqe, r.op);
+                } catch (RuntimeException e) {
+                    // The entry stays a NOP and completes unseen; the request fails here, exactly once.
+                    failed = true;
+                    sqe.attach(LINK_TIMEOUT);
+                    r.done = true;
+                    r.future.completeExceptionally(e);
+                    if (r.onDone != null) {
+                        r.onDone.run();
+                    }
+                }
+            }
+            int link = r.next != null ? (r.linkFlags != 0 ? r.linkFlags : IOSQE_IO_LINK) : 0;
+            if (r.timeout != null && !failed) {
+                sqe.addFlags(IOSQE_IO_LINK);
+                Sqe timeout = ring.getSqe();
+                timeout.prepLinkTimeout(Timespec.of(r.timeout), 0).attach(LINK_TIMEOUT);
+                if (link != 0) {
+                    timeout.addFlags(link);
+                }
+            } else if (link != 0 && !failed) {
+                sqe.addFlags(link);
+            }
+        }
+    }
+
+    private static void finish(Request<?> r, int res) {
+        Completions.complete(r, res);
+    }
+
+    private void failChain(Request<?> from, String why) {
+        for (Request<?> r = from; r != null; r = r.next) {
+            r.done = true;
+            r.future.completeExceptionally(new UnsupportedOperationException(why));
+            if (r.onDone != null) {
+                r.onDone.run();
+            }
+        }
+    }
+
+    private void armWakeup() {
+        if (!wakeArmed) {
+            Sqe sqe = ring.getSqe();
+            if (sqe == null) {
+                ring.submit();
+                sqe = ring.getSqe();
+            }
+            if (sqe != null) {
+                sqe.prepRead(eventFd, wakeBuffer, 0).attach(WAKEUP);
+                wakeArmed = true;
+            }
+        }
+    }
+
+    @Override
+    public void onCompletion(long userData, int res, int flags) {
+        Object a = ring.attachment(userData);
+        if (a == WAKEUP) {
+            wakeArmed = false;
+        } else if (a instanceof Request<?> r) {
+            Completions.complete(r, res);
+        }
+    }
+
+    /** Stops the engine: every queued and in-flight request completes (cancelled) before this returns. */
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        LibC.signalEventfd(eventFd, ONE);
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void shutdown() {
+        drainInbox();
+        for (Request<?> r; (r = backlog.poll()) != null; ) {
+            for (Request<?> c = r; c != null; c = c.next) {
+                Completions.complete(c, -Errno.ECANCELED);
+            }
+        }
+        ring.close(this);
+        new LibC().close(eventFd);
+        // Requests that raced with close: nothing takes them any more.
+        Object o;
+        while ((o = inbox.poll()) != null) {
+            if (o instanceof Request<?> r) {
+                for (Request<?> c = r; c != null; c = c.next) {
+                    Completions.complete(c, -Errno.ECANCELED);
+                }
+            }
+        }
+    }
+
+    public Thread thread() {
+        return thread;
+    }
+}

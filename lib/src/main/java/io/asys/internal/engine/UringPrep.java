@@ -1,0 +1,77 @@
+package io.asys.internal.engine;
+
+import io.asys.Op;
+import io.asys.uring.IoUringAbi;
+import io.asys.uring.IoUringSupport;
+import io.asys.uring.Sqe;
+import io.asys.uring.Timespec;
+
+import static io.asys.uring.IoUringAbi.*;
+
+/**
+ * Writes a typed operation into an SQE: the io_uring engine's whole mapping from {@link Op} to
+ * prep helpers. Engine thread only.
+ */
+final class UringPrep {
+    private UringPrep() {
+    }
+
+    /** The opcode an operation needs, for the kernel-support check before any SQE is taken. */
+    static int opcode(Op<?> op) {
+        return switch (op) {
+            case Op.Nop n -> IORING_OP_NOP;
+            case Op.Read r -> IORING_OP_READ;
+            case Op.Write w -> IORING_OP_WRITE;
+            case Op.Fsync f -> IORING_OP_FSYNC;
+            case Op.Fallocate f -> IORING_OP_FALLOCATE;
+            case Op.Fadvise f -> IORING_OP_FADVISE;
+            case Op.Ftruncate f -> IORING_OP_FTRUNCATE;
+            case Op.OpenAt o -> IORING_OP_OPENAT;
+            case Op.Statx s -> IORING_OP_STATX;
+            case Op.RenameAt r -> IORING_OP_RENAMEAT;
+            case Op.UnlinkAt u -> IORING_OP_UNLINKAT;
+            case Op.MkdirAt m -> IORING_OP_MKDIRAT;
+            case Op.SymlinkAt s -> IORING_OP_SYMLINKAT;
+            case Op.LinkAt l -> IORING_OP_LINKAT;
+            case Op.Timeout t -> IORING_OP_TIMEOUT;
+            case Op.Close c -> IORING_OP_CLOSE;
+            case Op.OpenDirect o -> IORING_OP_OPENAT;
+            case Op.ReadDirect r -> IORING_OP_READ;
+            case Op.CloseDirect c -> IORING_OP_CLOSE;
+        };
+    }
+
+    /** Null if the running kernel has the opcode, else why the operation cannot run. */
+    static String unsupported(Op<?> op) {
+        int opcode = opcode(op);
+        return IoUringSupport.isSupported(opcode) ? null
+                : "kernel " + IoUringSupport.kernelRelease() + " lacks " + IoUringAbi.opName(opcode)
+                        + " (needed by " + op.name() + ")";
+    }
+
+    static void prep(Sqe sqe, Op<?> op) {
+        switch (op) {
+            case Op.Nop n -> sqe.prepNop();
+            case Op.Read r -> sqe.prepRead(r.handle().fd(), r.buffer(), r.offset());
+            case Op.Write w -> sqe.prepWrite(w.handle().fd(), w.buffer(), w.offset());
+            case Op.Fsync f -> sqe.prepFsync(f.handle().fd(), f.dataOnly() ? IORING_FSYNC_DATASYNC : 0);
+            case Op.Fallocate f -> sqe.prepFallocate(f.handle().fd(), f.mode(), f.offset(), f.length());
+            case Op.Fadvise f -> sqe.prepFadvise(f.handle().fd(), f.offset(), f.length(), f.advice());
+            case Op.Ftruncate f -> sqe.prepFtruncate(f.handle().fd(), f.length());
+            case Op.OpenAt o -> sqe.prepOpenat(Op.AT_FDCWD, o.cPath(), o.flags() | O_CLOEXEC, o.mode());
+            case Op.Statx s -> sqe.prepStatx(Op.AT_FDCWD, s.cPath(), s.flags(), s.mask(), s.buffer());
+            case Op.RenameAt r -> sqe.prepRenameat(Op.AT_FDCWD, r.cFrom(), Op.AT_FDCWD, r.cTo(), r.flags());
+            case Op.UnlinkAt u -> sqe.prepUnlinkat(Op.AT_FDCWD, u.cPath(), u.flags());
+            case Op.MkdirAt m -> sqe.prepMkdirat(Op.AT_FDCWD, m.cPath(), m.mode());
+            case Op.SymlinkAt s -> sqe.prepSymlinkat(s.cTarget(), Op.AT_FDCWD, s.cLink());
+            case Op.LinkAt l -> sqe.prepLinkat(Op.AT_FDCWD, l.cExisting(), Op.AT_FDCWD, l.cLink(), l.flags());
+            case Op.Timeout t -> sqe.prepTimeout(Timespec.of(t.duration()), 0, 0);
+            case Op.Close c -> sqe.prepClose(c.fd());
+            case Op.OpenDirect o -> sqe.prepOpenatDirect(Op.AT_FDCWD, o.cPath(), o.flags() | O_CLOEXEC, o.mode(), o.slot());
+            case Op.ReadDirect r -> sqe.prepRead(r.slot(), r.buffer(), r.offset()).flags(IOSQE_FIXED_FILE);
+            case Op.CloseDirect c -> sqe.prepCloseDirect(c.slot());
+        }
+    }
+
+    private static final int O_CLOEXEC = 02000000;
+}
