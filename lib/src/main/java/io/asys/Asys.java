@@ -167,6 +167,47 @@ public final class Asys implements AutoCloseable {
         return submit(new Op.LinkAt(existing, link, 0));
     }
 
+    public AsysFuture<Integer> readv(FileHandle file, io.asys.uring.IoVecs buffers, long offset) {
+        return submit(new Op.Readv(file, buffers, offset));
+    }
+
+    public AsysFuture<Integer> writev(FileHandle file, io.asys.uring.IoVecs buffers, long offset) {
+        return submit(new Op.Writev(file, buffers, offset));
+    }
+
+    /** A TCP socket for the family of {@code like} (IPv4 or IPv6). */
+    public AsysFuture<FileHandle> tcpSocket(java.net.InetSocketAddress like) {
+        return submit(new Op.Socket(SocketAddresses.family(like), SocketAddresses.SOCK_STREAM, 0));
+    }
+
+    public AsysFuture<Integer> connect(FileHandle socket, java.net.InetSocketAddress address) {
+        return submit(new Op.Connect(socket, address));
+    }
+
+    public AsysFuture<Integer> bind(FileHandle socket, java.net.InetSocketAddress address) {
+        return submit(new Op.Bind(socket, address));
+    }
+
+    public AsysFuture<Integer> listen(FileHandle socket, int backlog) {
+        return submit(new Op.Listen(socket, backlog));
+    }
+
+    public AsysFuture<FileHandle> accept(FileHandle socket) {
+        return submit(new Op.Accept(socket));
+    }
+
+    public AsysFuture<Integer> send(FileHandle socket, MemorySegment buffer) {
+        return submit(new Op.Send(socket, buffer, 0));
+    }
+
+    public AsysFuture<Integer> recv(FileHandle socket, MemorySegment buffer) {
+        return submit(new Op.Recv(socket, buffer, 0));
+    }
+
+    public AsysFuture<Integer> shutdown(FileHandle socket, int how) {
+        return submit(new Op.Shutdown(socket, how));
+    }
+
     /** Completes after {@code duration}, without holding any thread. */
     public AsysFuture<Integer> sleep(Duration duration) {
         return submit(new Op.Timeout(duration));
@@ -177,8 +218,15 @@ public final class Asys implements AutoCloseable {
      * operations on it fail with EBADF. Returns the handle's close future.
      */
     public CompletableFuture<Integer> close(FileHandle file) {
-        file.startClose(fd -> submit(new Op.Close(fd, file.path())));
+        file.startClose(fd -> engine.isClosed() ? closeSynchronously(fd, file.path()) : submit(new Op.Close(fd, file.path())));
         return file.closeFuture();
+    }
+
+    /** After this Asys is closed its handles still get closed, synchronously: a descriptor is never leaked. */
+    private static CompletableFuture<Integer> closeSynchronously(int fd, String path) {
+        int ret = new io.asys.internal.linux.LibC().close(fd);
+        return ret < 0 ? CompletableFuture.failedFuture(Errors.exception("close", path, ret))
+                : CompletableFuture.completedFuture(0);
     }
 
     /** Cancels every operation in flight on the handle, then closes it as {@link #close} does. */
@@ -211,15 +259,20 @@ public final class Asys implements AutoCloseable {
         if (refusal != null) {
             return CompletableFuture.failedFuture(new UnsupportedOperationException(refusal));
         }
-        return CompletableFuture.supplyAsync(() -> {
-            long ret = rawSyscall.get().call(call.number(), call.arg(0), call.arg(1), call.arg(2), call.arg(3),
-                    call.arg(4), call.arg(5));
-            java.lang.ref.Reference.reachabilityFence(call.segments());
-            if (ret < 0 && ret >= -4095) {
-                throw new java.util.concurrent.CompletionException(new ErrnoException(call.name(), null, (int) ret));
-            }
-            return ret;
-        }, rawWorkers);
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                long ret = rawSyscall.get().call(call.number(), call.argAt(0), call.argAt(1), call.argAt(2),
+                        call.argAt(3), call.argAt(4), call.argAt(5));
+                java.lang.ref.Reference.reachabilityFence(call.segments());
+                if (ret < 0 && ret >= -4095) {
+                    throw new java.util.concurrent.CompletionException(new ErrnoException(call.name(), null, (int) ret));
+                }
+                return ret;
+            }, rawWorkers);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Closed: fail the future like every other submission after close, never throw.
+            return CompletableFuture.failedFuture(new IllegalStateException("asys is closed", e));
+        }
     }
 
     /** A free direct-descriptor slot for chains (open into it, read and close through it). */

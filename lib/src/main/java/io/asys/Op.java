@@ -272,4 +272,117 @@ public sealed interface Op<T> {
             return "close";
         }
     }
+
+    record Readv(FileHandle handle, io.asys.uring.IoVecs buffers, long offset) implements CountOp {
+        public String name() {
+            return "preadv";
+        }
+
+        public String path() {
+            return handle.path();
+        }
+    }
+
+    record Writev(FileHandle handle, io.asys.uring.IoVecs buffers, long offset) implements CountOp {
+        public String name() {
+            return "pwritev";
+        }
+
+        public String path() {
+            return handle.path();
+        }
+    }
+
+    record SyncFileRange(FileHandle handle, long offset, int length, int flags) implements CountOp {
+        public String name() {
+            return "sync_file_range";
+        }
+
+        public String path() {
+            return handle.path();
+        }
+    }
+
+    /** poll(2) for {@code events} (POLLIN = 1, POLLOUT = 4, ...); completes with the events that fired. */
+    record PollAdd(FileHandle handle, int events) implements CountOp {
+        public String name() {
+            return "poll";
+        }
+
+        public String path() {
+            return handle.path();
+        }
+    }
+
+    record Socket(int domain, int type, int protocol) implements Op<FileHandle> {
+        public String name() {
+            return "socket";
+        }
+
+        public FileHandle result(int res) {
+            return new FileHandle(res, "socket");
+        }
+    }
+
+    record Connect(FileHandle handle, java.net.InetSocketAddress address, MemorySegment sockaddr) implements CountOp {
+        public Connect(FileHandle handle, java.net.InetSocketAddress address) {
+            this(handle, address, SocketAddresses.encode(address));
+        }
+
+        public String name() {
+            return "connect";
+        }
+
+        public String path() {
+            return address.toString();
+        }
+    }
+
+    record Bind(FileHandle handle, java.net.InetSocketAddress address, MemorySegment sockaddr) implements CountOp {
+        public Bind(FileHandle handle, java.net.InetSocketAddress address) {
+            this(handle, address, SocketAddresses.encode(address));
+        }
+
+        public String name() {
+            return "bind";
+        }
+
+        public String path() {
+            return address.toString();
+        }
+    }
+
+    record Listen(FileHandle handle, int backlog) implements CountOp {
+        public String name() {
+            return "listen";
+        }
+    }
+
+    record Accept(FileHandle handle) implements Op<FileHandle> {
+        public String name() {
+            return "accept4";
+        }
+
+        public FileHandle result(int res) {
+            return new FileHandle(res, "accepted socket");
+        }
+    }
+
+    record Send(FileHandle handle, MemorySegment buffer, int flags) implements CountOp {
+        public String name() {
+            return "send";
+        }
+    }
+
+    record Recv(FileHandle handle, MemorySegment buffer, int flags) implements CountOp {
+        public String name() {
+            return "recv";
+        }
+    }
+
+    record Shutdown(FileHandle handle, int how) implements CountOp {
+        public String name() {
+            return "shutdown";
+        }
+    }
 }

@@ -59,7 +59,7 @@ public final class RawCall {
         return SyscallPolicy.name(number);
     }
 
-    long arg(int i) {
+    long argAt(int i) {
         return args[i];
     }
 

@@ -156,6 +156,10 @@ public final class IoUringAbi {
     public static final int IORING_ASYNC_CANCEL_FD = 1 << 1;
     public static final int IORING_ASYNC_CANCEL_ANY = 1 << 2;
 
+    // sqe->timeout_flags
+    public static final int IORING_TIMEOUT_ABS = 1 << 0;
+    public static final int IORING_TIMEOUT_ETIME_SUCCESS = 1 << 5;
+
     // mmap offsets
     public static final long IORING_OFF_SQ_RING = 0L;
     public static final long IORING_OFF_CQ_RING = 0x8000000L;

@@ -2,6 +2,9 @@ package io.asys.internal.engine;
 
 import io.asys.Errno;
 import io.asys.Errors;
+import io.asys.FileHandle;
+import io.asys.internal.linux.LibC;
+import io.asys.Op;
 import io.asys.OperationTimeoutException;
 
 /** Turns a raw result into the completion of a request's future: the one place results become typed. */
@@ -14,10 +17,20 @@ public final class Completions {
             return;
         }
         request.done = true;
+        // An expired timeout (-ETIME) is a sleep's success; it is submitted with
+        // IORING_TIMEOUT_ETIME_SUCCESS, so a step linked after it runs too.
+        if (res == -Errno.ETIME && request.op instanceof Op.Timeout) {
+            res = 0;
+        }
         try {
             if (res >= 0) {
-                request.future.complete(request.op.result(res));
-            } else if (res == -Errno.ECANCELED && request.timeout != null && !request.cancelRequested) {
+                T result = request.op.result(res);
+                if (!request.future.complete(result) && result instanceof FileHandle orphan) {
+                    // The caller gave up on the future (cancelled it) before the descriptor
+                    // arrived: nobody else can close it.
+                    new LibC().close(orphan.fd());
+                }
+            } else if (res == -Errno.ECANCELED && request.timedOut) {
                 request.future.completeExceptionally(
                         new OperationTimeoutException(request.op.name(), request.op.path(), request.timeout));
             } else {

@@ -24,6 +24,12 @@ public final class Request<T> {
     public boolean done;
     /** Run once after the future is completed (releases the file handle's hold). */
     public Runnable onDone;
+    /** The CQE of this request's link timeout has not been reaped yet. Engine thread only. */
+    public boolean linkTimeoutPending;
+    /** Its link timeout fired and cancelled this request (the timeout's CQE said -ETIME). Engine thread only. */
+    public boolean timedOut;
+    /** An -ECANCELED result held back until the link timeout's CQE says whether it was the timeout. */
+    public boolean cancelHeld;
 
     public Request(Op<T> op, CompletableFuture<T> future, Duration timeout) {
         this.op = op;

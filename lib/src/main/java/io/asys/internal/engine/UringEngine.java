@@ -37,6 +37,10 @@ public final class UringEngine implements CompletionHandler, AutoCloseable {
 
     private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<Request<?>> backlog = new ArrayDeque<>();
+    /** Cancels that found no free entry (the ring was full): retried on the next turn, never dropped. */
+    private final ArrayDeque<Object> deferred = new ArrayDeque<>();
+    /** Requests whose -ECANCELED waits for their link timeout's CQE (see onCompletion). */
+    private final java.util.Set<Request<?>> held = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final IoUringConfig config;
     private final Thread thread;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -52,6 +56,10 @@ public final class UringEngine implements CompletionHandler, AutoCloseable {
     }
 
     private record CancelFd(int fd) {
+    }
+
+    /** Attached to a request's link timeout, whose CQE tells whether the timeout cancelled it. */
+    private record LinkTimeout(Request<?> target) {
     }
 
     public UringEngine(IoUringConfig config, String name) throws ErrnoException {
@@ -70,17 +78,26 @@ public final class UringEngine implements CompletionHandler, AutoCloseable {
     /** Queues a request (or a chain starting with it). Never blocks. */
     public void submit(Request<?> request) {
         if (closing) {
-            for (Request<?> r = request; r != null; r = r.next) {
-                r.future.completeExceptionally(new IllegalStateException("asys engine is closed"));
-            }
+            rejectClosed(request);
             return;
         }
         inbox.offer(request);
         wake();
         // Close may have drained the inbox for the last time between our check and our offer.
         if (closing && inbox.remove(request)) {
-            for (Request<?> r = request; r != null; r = r.next) {
+            rejectClosed(request);
+        }
+    }
+
+    /** Fails a chain the engine never took, exactly once, releasing its file-handle holds. */
+    private static void rejectClosed(Request<?> head) {
+        for (Request<?> r = head; r != null; r = r.next) {
+            if (!r.done) {
+                r.done = true;
                 r.future.completeExceptionally(new IllegalStateException("asys engine is closed"));
+                if (r.onDone != null) {
+                    r.onDone.run();
+                }
             }
         }
     }
@@ -147,29 +164,34 @@ public final class UringEngine implements CompletionHandler, AutoCloseable {
 
     private int drainInbox() {
         int n = 0;
+        for (int retries = deferred.size(); retries > 0; retries--) {
+            handle(deferred.poll());
+        }
         Object o;
         while ((o = inbox.poll()) != null) {
             n++;
-            switch (o) {
-                case Request<?> r -> backlog.add(r);
-                case Cancel c -> cancelNow(c.target());
-                case CancelFd c -> {
-                    Sqe sqe = reserve();
-                    if (sqe != null) {
-                        sqe.prepCancelFd(c.fd()).attach(LINK_TIMEOUT);
-                    }
-                }
-                default -> throw new IllegalStateException("unknown inbox message " + o);
-            }
+            handle(o);
         }
         return n;
     }
 
-    private void cancelNow(Request<?> target) {
+    private void handle(Object o) {
+        switch (o) {
+            case Request<?> r -> backlog.add(r);
+            case Cancel c -> cancelNow(c);
+            case CancelFd c -> cancelFdNow(c);
+            default -> throw new IllegalStateException("unknown inbox message " + o);
+        }
+    }
+
+    private void cancelNow(Cancel c) {
+        Request<?> target = c.target();
         if (target.done) {
             return;
         }
         if (target.userData < 0) {
+            // Not in the ring yet: a chain head in the backlog goes at once; any other step is
+            // failed when it is prepared (it has cancelRequested set).
             if (backlog.remove(target)) {
                 for (Request<?> r = target; r != null; r = r.next) {
                     Completions.complete(r, -Errno.ECANCELED);
@@ -180,6 +202,25 @@ public final class UringEngine implements CompletionHandler, AutoCloseable {
         Sqe sqe = reserve();
         if (sqe != null) {
             sqe.prepCancel(target.userData, 0).attach(LINK_TIMEOUT);
+        } else {
+            deferred.add(c);
+        }
+    }
+
+    private void cancelFdNow(CancelFd c) {
+        // Requests on the fd still waiting for room in the ring are cancelled too.
+        for (Request<?> head : backlog) {
+            for (Request<?> r = head; r != null; r = r.next) {
+                if (r.op.handle() != null && r.op.handle().fd() == c.fd()) {
+                    r.cancelRequested = true;
+                }
+            }
+        }
+        Sqe sqe = reserve();
+        if (sqe != null) {
+            sqe.prepCancelFd(c.fd()).attach(LINK_TIMEOUT);
+        } else {
+            deferred.add(c);
         }
     }
 
@@ -197,6 +238,15 @@ public final class UringEngine implements CompletionHandler, AutoCloseable {
         int n = 0;
         while (!backlog.isEmpty()) {
             Request<?> head = backlog.peek();
+            if (head.cancelRequested) {
+                // Cancelled before it reached the ring: it needs no room there.
+                backlog.poll();
+                for (Request<?> r = head; r != null; r = r.next) {
+                    finish(r, -Errno.ECANCELED);
+                }
+                n++;
+                continue;
+            }
             int needed = head.entries();
             if (ring.maxInFlight() - ring.inFlight() < needed + 2) {
                 break;
@@ -230,6 +280,11 @@ public final class UringEngine implements CompletionHandler, AutoCloseable {
             if (failed) {
                 // An earlier step could not be prepared: this one never runs, and says so.
                 finish(r, -Errno.ECANCELED);
+            } else if (r.cancelRequested) {
+                // Cancelled before it reached the ring: its entry stays a NOP; it and the rest fail.
+                failed = true;
+                sqe.attach(LINK_TIMEOUT);
+                finish(r, -Errno.ECANCELED);
             } else {
                 try {
                     UringPrep.prep(sqe, r.op);
@@ -248,7 +303,8 @@ public final class UringEngine implements CompletionHandler, AutoCloseable {
             if (r.timeout != null && !failed) {
                 sqe.addFlags(IOSQE_IO_LINK);
                 Sqe timeout = ring.getSqe();
-                timeout.prepLinkTimeout(Timespec.of(r.timeout), 0).attach(LINK_TIMEOUT);
+                timeout.prepLinkTimeout(Timespec.of(r.timeout), 0).attach(new LinkTimeout(r));
+                r.linkTimeoutPending = true;
                 if (link != 0) {
                     timeout.addFlags(link);
                 }
@@ -292,7 +348,21 @@ public final class UringEngine implements CompletionHandler, AutoCloseable {
         if (a == WAKEUP) {
             wakeArmed = false;
         } else if (a instanceof Request<?> r) {
-            Completions.complete(r, res);
+            if (res == -Errno.ECANCELED && r.linkTimeoutPending) {
+                // Cancelled by its timeout, by a broken chain, by a cancel or by close: the
+                // timeout's own CQE (always posted) decides which; the two come in either order.
+                r.cancelHeld = true;
+                held.add(r);
+            } else {
+                Completions.complete(r, res);
+            }
+        } else if (a instanceof LinkTimeout t) {
+            Request<?> r = t.target();
+            r.linkTimeoutPending = false;
+            r.timedOut = res == -Errno.ETIME;
+            if (r.cancelHeld && held.remove(r)) {
+                Completions.complete(r, -Errno.ECANCELED);
+            }
         }
     }
 
@@ -304,6 +374,10 @@ public final class UringEngine implements CompletionHandler, AutoCloseable {
         }
         closing = true;
         LibC.signalEventfd(eventFd, ONE);
+        if (Thread.currentThread() == thread) {
+            // Called from a completion callback: the engine finishes its shutdown when the callback returns.
+            return;
+        }
         try {
             thread.join();
         } catch (InterruptedException e) {
@@ -319,6 +393,11 @@ public final class UringEngine implements CompletionHandler, AutoCloseable {
             }
         }
         ring.close(this);
+        // A held cancel whose link timeout the kernel never gave back: it was not a timeout.
+        for (Request<?> r : held) {
+            Completions.complete(r, -Errno.ECANCELED);
+        }
+        held.clear();
         new LibC().close(eventFd);
         // Requests that raced with close: nothing takes them any more.
         Object o;
@@ -329,6 +408,10 @@ public final class UringEngine implements CompletionHandler, AutoCloseable {
                 }
             }
         }
+    }
+
+    public boolean isClosed() {
+        return closing;
     }
 
     public Thread thread() {

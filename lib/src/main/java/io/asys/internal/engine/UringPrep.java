@@ -38,6 +38,18 @@ final class UringPrep {
             case Op.OpenDirect o -> IORING_OP_OPENAT;
             case Op.ReadDirect r -> IORING_OP_READ;
             case Op.CloseDirect c -> IORING_OP_CLOSE;
+            case Op.Readv r -> IORING_OP_READV;
+            case Op.Writev w -> IORING_OP_WRITEV;
+            case Op.SyncFileRange s -> IORING_OP_SYNC_FILE_RANGE;
+            case Op.PollAdd p -> IORING_OP_POLL_ADD;
+            case Op.Socket s -> IORING_OP_SOCKET;
+            case Op.Connect c -> IORING_OP_CONNECT;
+            case Op.Bind b -> IORING_OP_BIND;
+            case Op.Listen l -> IORING_OP_LISTEN;
+            case Op.Accept a -> IORING_OP_ACCEPT;
+            case Op.Send s -> IORING_OP_SEND;
+            case Op.Recv r -> IORING_OP_RECV;
+            case Op.Shutdown s -> IORING_OP_SHUTDOWN;
         };
     }
 
@@ -65,11 +77,24 @@ final class UringPrep {
             case Op.MkdirAt m -> sqe.prepMkdirat(Op.AT_FDCWD, m.cPath(), m.mode());
             case Op.SymlinkAt s -> sqe.prepSymlinkat(s.cTarget(), Op.AT_FDCWD, s.cLink());
             case Op.LinkAt l -> sqe.prepLinkat(Op.AT_FDCWD, l.cExisting(), Op.AT_FDCWD, l.cLink(), l.flags());
-            case Op.Timeout t -> sqe.prepTimeout(Timespec.of(t.duration()), 0, 0);
+            case Op.Timeout t -> sqe.prepTimeout(Timespec.of(t.duration()), 0, IORING_TIMEOUT_ETIME_SUCCESS);
             case Op.Close c -> sqe.prepClose(c.fd());
-            case Op.OpenDirect o -> sqe.prepOpenatDirect(Op.AT_FDCWD, o.cPath(), o.flags() | O_CLOEXEC, o.mode(), o.slot());
+            // The kernel refuses O_CLOEXEC on a direct open (EINVAL): a direct descriptor is not in the fd table.
+            case Op.OpenDirect o -> sqe.prepOpenatDirect(Op.AT_FDCWD, o.cPath(), o.flags() & ~O_CLOEXEC, o.mode(), o.slot());
             case Op.ReadDirect r -> sqe.prepRead(r.slot(), r.buffer(), r.offset()).flags(IOSQE_FIXED_FILE);
             case Op.CloseDirect c -> sqe.prepCloseDirect(c.slot());
+            case Op.Readv r -> sqe.prepReadv(r.handle().fd(), r.buffers(), r.offset());
+            case Op.Writev w -> sqe.prepWritev(w.handle().fd(), w.buffers(), w.offset());
+            case Op.SyncFileRange s -> sqe.prepSyncFileRange(s.handle().fd(), s.length(), s.offset(), s.flags());
+            case Op.PollAdd p -> sqe.prepPollAdd(p.handle().fd(), p.events());
+            case Op.Socket s -> sqe.prepSocket(s.domain(), s.type() | O_CLOEXEC, s.protocol(), 0);
+            case Op.Connect c -> sqe.prepConnect(c.handle().fd(), c.sockaddr());
+            case Op.Bind b -> sqe.prepBind(b.handle().fd(), b.sockaddr());
+            case Op.Listen l -> sqe.prepListen(l.handle().fd(), l.backlog());
+            case Op.Accept a -> sqe.prepAccept(a.handle().fd(), O_CLOEXEC);
+            case Op.Send s -> sqe.prepSend(s.handle().fd(), s.buffer(), s.flags());
+            case Op.Recv r -> sqe.prepRecv(r.handle().fd(), r.buffer(), r.flags());
+            case Op.Shutdown s -> sqe.prepShutdown(s.handle().fd(), s.how());
         }
     }
 

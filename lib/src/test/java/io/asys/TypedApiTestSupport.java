@@ -1,0 +1,81 @@
+package io.asys;
+
+import io.asys.uring.IoUringSupport;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Shared bits of the typed-API tests: open flags, FIFOs, native buffers, failure extraction. */
+final class TypedApiTestSupport {
+    static final int O_RDONLY = 0;
+    static final int O_WRONLY = 01;
+    static final int O_RDWR = 02;
+    static final int O_CREAT = 0100;
+    static final int O_EXCL = 0200;
+    static final int O_TRUNC = 01000;
+
+    private TypedApiTestSupport() {
+    }
+
+    static void assumeIoUring() {
+        assumeTrue(IoUringSupport.isAvailable(), IoUringSupport::unavailabilityCause);
+    }
+
+    static <T> T get(Future<T> future) throws Exception {
+        return future.get(5, TimeUnit.SECONDS);
+    }
+
+    /** The cause a future failed with (waiting at most 5 s). */
+    static Throwable failure(Future<?> future) {
+        return assertThrows(ExecutionException.class, () -> future.get(5, TimeUnit.SECONDS)).getCause();
+    }
+
+    /** Asserts the future failed with an {@link ErrnoException} carrying {@code errno}; returns it. */
+    static ErrnoException errno(Future<?> future, int errno) {
+        Throwable t = failure(future);
+        ErrnoException e = assertInstanceOf(ErrnoException.class, t);
+        assertEquals(Errno.name(errno), e.errnoName(), e::getMessage);
+        assertEquals(errno, e.errno());
+        return e;
+    }
+
+    static Path mkfifo(Path path) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+        if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("mkfifo " + path + " failed: " + new String(p.getInputStream().readAllBytes()));
+        }
+        return path;
+    }
+
+    static MemorySegment buffer(int size) {
+        return Arena.ofAuto().allocate(size, 4096);
+    }
+
+    static MemorySegment bytes(byte[] data) {
+        MemorySegment s = buffer(data.length);
+        s.copyFrom(MemorySegment.ofArray(data));
+        return s;
+    }
+
+    static byte[] pattern(int size, int seed) {
+        byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) (i * 31 + seed);
+        }
+        return b;
+    }
+
+    static byte[] toArray(MemorySegment s, int length) {
+        return s.asSlice(0, length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+    }
+}
