@@ -1,7 +1,9 @@
 package io.asys;
 
 import io.asys.internal.engine.Request;
+import io.asys.internal.engine.Engine;
 import io.asys.internal.engine.UringEngine;
+import io.asys.internal.workers.WorkerEngine;
 import io.asys.internal.linux.Syscall;
 import io.asys.uring.IoUringConfig;
 import io.asys.uring.IoUringSupport;
@@ -22,32 +24,113 @@ import java.util.concurrent.atomic.AtomicLong;
  * unless an async variant is used. Close it to cancel and complete everything still in flight.
  */
 public final class Asys implements AutoCloseable {
-    private final UringEngine engine;
+    /** The engine that runs what it can (io_uring when available). */
+    private final Engine engine;
+    /** The worker engine for operations the primary cannot run (opcodes this kernel lacks); made on first use. */
+    private volatile WorkerEngine fallback;
+    private final String engineName;
+    private final String engineCause;
     private final ExecutorService rawWorkers;
     private final ThreadLocal<Syscall> rawSyscall = ThreadLocal.withInitial(Syscall::new);
     /** Free direct-descriptor slots of the engine's ring, one bit each. */
     private final AtomicLong directSlots = new AtomicLong(0);
 
-    private Asys(UringEngine engine, int rawThreads) {
+    private Asys(Engine engine, String engineName, String engineCause, int rawThreads) {
         this.engine = engine;
+        this.engineName = engineName;
+        this.engineCause = engineCause;
         this.rawWorkers = Executors.newFixedThreadPool(rawThreads,
                 Thread.ofPlatform().daemon().name("asys-raw-", 0).factory());
     }
 
-    /** Opens asys on io_uring (the only engine until the worker engine lands). */
+    /** Property choosing the engine: {@code auto} (default), {@code uring} or {@code workers}. */
+    public static final String ENGINE_PROP_NAME = IoUringSupport.ENGINE_PROP_NAME;
+    public static final String ENGINE_DEFAULT = "auto";
+
+    /** Opens asys with the engine the {@code asys.engine} property names (default {@code auto}). */
     public static Asys open() throws ErrnoException {
-        return open(IoUringConfig.defaults().withEntries(256).withMaxInFlight(1024));
+        return open(System.getProperty(ENGINE_PROP_NAME, ENGINE_DEFAULT));
     }
 
+    /**
+     * Opens asys with {@code engine}: {@code uring} (fails if io_uring is unavailable),
+     * {@code workers}, or {@code auto}: io_uring when available, else workers, the reason logged once.
+     */
+    public static Asys open(String engine) throws ErrnoException {
+        return switch (engine) {
+            case "uring" -> open(defaultRing());
+            case "workers" -> new Asys(new WorkerEngine(workerCount()), "workers", "chosen: " + ENGINE_PROP_NAME + "=workers", 2);
+            case "auto" -> {
+                if (IoUringSupport.isAvailable()) {
+                    yield open(defaultRing());
+                }
+                String cause = IoUringSupport.unavailabilityCause();
+                AutoChoice.logOnce(cause);
+                yield new Asys(new WorkerEngine(workerCount()), "workers", cause, 2);
+            }
+            default -> throw new IllegalArgumentException("unknown engine '" + engine + "': use auto, uring or workers");
+        };
+    }
+
+    /** Opens asys on io_uring with this ring configuration; operations the kernel lacks go to workers. */
     public static Asys open(IoUringConfig config) throws ErrnoException {
         IoUringSupport.ensureAvailability();
-        return new Asys(new UringEngine(config, "asys-uring"), 2);
+        return new Asys(new UringEngine(config, "asys-uring"), "uring", null, 2);
+    }
+
+    private static IoUringConfig defaultRing() {
+        return IoUringConfig.defaults().withEntries(256).withMaxInFlight(1024);
+    }
+
+    static int workerCount() {
+        return Integer.getInteger(WorkerEngine.WORKERS_PROP_NAME, WorkerEngine.WORKERS_DEFAULT);
+    }
+
+    /** The engine running operations: {@code uring} or {@code workers}. */
+    public String engine() {
+        return engineName;
+    }
+
+    /** Why the worker engine runs instead of io_uring, or {@code null} when io_uring runs. */
+    public String engineCause() {
+        return engineCause;
+    }
+
+    /** Requests waiting for a worker (worker engine only; 0 on io_uring, whose queue is the kernel's). */
+    public int queued() {
+        WorkerEngine w = engine instanceof WorkerEngine we ? we : fallback;
+        return w == null ? 0 : w.queued();
+    }
+
+    private Engine engineFor(Request<?> head) {
+        if (engine instanceof UringEngine) {
+            for (Request<?> r = head; r != null; r = r.next) {
+                if (UringEngine.unsupported(r.op) != null) {
+                    return fallback();
+                }
+            }
+        }
+        return engine;
+    }
+
+    private WorkerEngine fallback() {
+        WorkerEngine w = fallback;
+        if (w == null) {
+            synchronized (this) {
+                w = fallback;
+                if (w == null) {
+                    w = new WorkerEngine(4);
+                    fallback = w;
+                }
+            }
+        }
+        return w;
     }
 
     <T> Request<T> request(Op<T> op, Duration timeout) {
         AsysFuture<T> future = new AsysFuture<>();
         Request<T> r = new Request<>(op, future, timeout);
-        future.bind(r, engine);
+        future.bind(r, this);
         FileHandle handle = op.handle();
         if (handle != null) {
             if (handle.acquire()) {
@@ -76,7 +159,24 @@ public final class Asys implements AutoCloseable {
                 return;
             }
         }
-        engine.submit(head);
+        Engine target = engineFor(head);
+        bindAll(head, target);
+        target.submit(head);
+    }
+
+    private static void bindAll(Request<?> head, Engine target) {
+        for (Request<?> r = head; r != null; r = r.next) {
+            r.engine = target;
+        }
+    }
+
+    void cancelRequest(Request<?> r) {
+        Engine e = r.engine;
+        if (e != null) {
+            e.cancel(r);
+        } else {
+            r.cancelRequested = true;
+        }
     }
 
     /** Submits any operation. */
@@ -88,7 +188,9 @@ public final class Asys implements AutoCloseable {
     public <T> AsysFuture<T> submit(Op<T> op, Duration timeout) {
         Request<T> r = request(op, timeout);
         if (!r.done) {
-            engine.submit(r);
+            Engine target = engineFor(r);
+            r.engine = target;
+            target.submit(r);
         }
         return (AsysFuture<T>) r.future;
     }
@@ -231,7 +333,7 @@ public final class Asys implements AutoCloseable {
 
     /** Cancels every operation in flight on the handle, then closes it as {@link #close} does. */
     public CompletableFuture<Integer> closeNow(FileHandle file) {
-        engine.cancelFd(file.fd());
+        cancelAll(file);
         return close(file);
     }
 
@@ -248,6 +350,9 @@ public final class Asys implements AutoCloseable {
     /** Cancels every operation in flight on {@code file} without closing it. */
     public void cancelAll(FileHandle file) {
         engine.cancelFd(file.fd());
+        if (fallback != null) {
+            fallback.cancelFd(file.fd());
+        }
     }
 
     /**
@@ -316,6 +421,9 @@ public final class Asys implements AutoCloseable {
     @Override
     public void close() {
         engine.close();
+        if (fallback != null) {
+            fallback.close();
+        }
         rawWorkers.shutdown();
     }
 }

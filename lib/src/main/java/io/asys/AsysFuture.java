@@ -1,7 +1,6 @@
 package io.asys;
 
 import io.asys.internal.engine.Request;
-import io.asys.internal.engine.UringEngine;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -12,26 +11,26 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class AsysFuture<T> extends CompletableFuture<T> {
     private Request<T> request;
-    private UringEngine engine;
+    private Asys asys;
 
-    void bind(Request<T> request, UringEngine engine) {
+    void bind(Request<T> request, Asys asys) {
         this.request = request;
-        this.engine = engine;
+        this.asys = asys;
     }
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = super.cancel(mayInterruptIfRunning);
-        if (cancelled && engine != null) {
-            engine.cancel(request);
+        if (cancelled && asys != null) {
+            asys.cancelRequest(request);
         }
         return cancelled;
     }
 
     /** Asks the kernel to cancel; this future then completes with ECANCELED, or with the result if it came first. */
     void requestKernelCancel() {
-        if (engine != null) {
-            engine.cancel(request);
+        if (asys != null) {
+            asys.cancelRequest(request);
         }
     }
 

@@ -15,14 +15,25 @@ public final class FileHandle {
 
     private final int fd;
     private final String path;
+    private final boolean directIo;
     /** In-flight count in the low bits, CLOSING once close was asked for. */
     private final AtomicLong state = new AtomicLong();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private volatile IntFunction<CompletableFuture<Integer>> closer;
 
     FileHandle(int fd, String path) {
+        this(fd, path, false);
+    }
+
+    FileHandle(int fd, String path, boolean directIo) {
         this.fd = fd;
         this.path = path;
+        this.directIo = directIo;
+    }
+
+    /** Opened with O_DIRECT: reads never come from the page cache, so no engine tries them inline. */
+    public boolean isDirectIo() {
+        return directIo;
     }
 
     /** The raw descriptor, valid until the handle is closed. */

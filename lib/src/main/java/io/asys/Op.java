@@ -20,6 +20,7 @@ public sealed interface Op<T> {
     int AT_EMPTY_PATH = 0x1000;
     int RENAME_NOREPLACE = 1;
     int RENAME_EXCHANGE = 2;
+    int O_DIRECT = 040000;
 
     /** The system call's name, for messages. */
     String name();
@@ -130,7 +131,7 @@ public sealed interface Op<T> {
         }
 
         public FileHandle result(int res) {
-            return new FileHandle(res, file.toString());
+            return new FileHandle(res, file.toString(), (flags & O_DIRECT) != 0);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.asys;
 
-import io.asys.uring.IoUringSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Sockets over loopback, end to end through the ring: socket, bind, listen, accept, connect, send, recv, shutdown. */
 class AsysNetworkTest {
@@ -24,7 +22,6 @@ class AsysNetworkTest {
 
     @BeforeAll
     static void open() throws Exception {
-        assumeTrue(IoUringSupport.isAvailable(), IoUringSupport::unavailabilityCause);
         asys = Asys.open();
     }
 

@@ -2,12 +2,16 @@ package io.asys.uring;
 
 import java.lang.foreign.MemorySegment;
 
-/** Checks made on every buffer before its address is written into an SQE. */
-final class Buffers {
+/**
+ * Checks made on every buffer before its address reaches the kernel, by either engine: native,
+ * alive, writable when the kernel writes into it, at most 2 GiB; paths NUL-terminated inside
+ * their segment. Stateless.
+ */
+public final class Buffers {
     private Buffers() {
     }
 
-    static void checkNative(MemorySegment buffer, boolean kernelWrites) {
+    public static void checkNative(MemorySegment buffer, boolean kernelWrites) {
         if (!buffer.isNative()) {
             throw new IllegalArgumentException("buffer must be native memory (a heap segment can move): " + buffer);
         }
@@ -23,7 +27,7 @@ final class Buffers {
     }
 
     /** A NUL-terminated string in native memory: the NUL must lie inside the segment. */
-    static MemorySegment checkCString(MemorySegment path) {
+    public static MemorySegment checkCString(MemorySegment path) {
         checkNative(path, false);
         long n = path.byteSize();
         for (long i = 0; i < n; i++) {

@@ -55,12 +55,13 @@ public final class IoVecs {
         return segments[index];
     }
 
-    long address() {
+    /** The native address of the iovec array (for the worker engine's preadv2/pwritev2). */
+    public long address() {
         return iovecs.address();
     }
 
     /** Checks that every buffer is still usable (and writable, when the kernel will write into it). */
-    void check(boolean kernelWrites) {
+    public void check(boolean kernelWrites) {
         if (count == 0) {
             throw new IllegalArgumentException("empty iovec array");
         }

@@ -22,26 +22,29 @@ public final class Completions {
         if (res == -Errno.ETIME && request.op instanceof Op.Timeout) {
             res = 0;
         }
+        T result = null;
+        Throwable failure = null;
         try {
             if (res >= 0) {
-                T result = request.op.result(res);
-                if (!request.future.complete(result) && result instanceof FileHandle orphan) {
-                    // The caller gave up on the future (cancelled it) before the descriptor
-                    // arrived: nobody else can close it.
-                    new LibC().close(orphan.fd());
-                }
+                result = request.op.result(res);
             } else if (res == -Errno.ECANCELED && request.timedOut) {
-                request.future.completeExceptionally(
-                        new OperationTimeoutException(request.op.name(), request.op.path(), request.timeout));
+                failure = new OperationTimeoutException(request.op.name(), request.op.path(), request.timeout);
             } else {
-                request.future.completeExceptionally(Errors.exception(request.op.name(), request.op.path(), res));
+                failure = Errors.exception(request.op.name(), request.op.path(), res);
             }
         } catch (RuntimeException e) {
-            request.future.completeExceptionally(e);
-        } finally {
-            if (request.onDone != null) {
-                request.onDone.run();
-            }
+            failure = e;
+        }
+        // Release the file handle's hold first: whoever sees the future done sees the hold gone.
+        if (request.onDone != null) {
+            request.onDone.run();
+        }
+        if (failure != null) {
+            request.future.completeExceptionally(failure);
+        } else if (!request.future.complete(result) && result instanceof FileHandle orphan) {
+            // The caller gave up on the future (cancelled it) before the descriptor arrived:
+            // nobody else can close it.
+            new LibC().close(orphan.fd());
         }
     }
 }

@@ -19,6 +19,8 @@ public final class Request<T> {
     /** The rest of the chain, submitted with this request in one batch. */
     public Request<?> next;
     public volatile boolean cancelRequested;
+    /** The engine the request was handed to (set before hand-off). */
+    public volatile Engine engine;
     /** The ring's user data once submitted; -1 before. Engine thread only. */
     public long userData = -1;
     public boolean done;

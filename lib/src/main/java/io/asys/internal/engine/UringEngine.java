@@ -24,7 +24,7 @@ import static io.asys.uring.IoUringAbi.IOSQE_IO_LINK;
  * and, if the engine thread sleeps in {@code io_uring_enter}, an eventfd read that is always
  * armed in the ring wakes it. Completions complete futures on the engine thread.
  */
-public final class UringEngine implements CompletionHandler, AutoCloseable {
+public final class UringEngine implements CompletionHandler, Engine {
     /** Registered-file slots reserved for direct descriptors (chains). */
     public static final int DIRECT_SLOTS = 64;
     private static final Object LINK_TIMEOUT = new Object();
@@ -75,7 +75,18 @@ public final class UringEngine implements CompletionHandler, AutoCloseable {
         }
     }
 
+    /** Null if this kernel's io_uring can run {@code op}, else why not (the opcode it lacks). */
+    public static String unsupported(io.asys.Op<?> op) {
+        return UringPrep.unsupported(op);
+    }
+
+    @Override
+    public String name() {
+        return "uring";
+    }
+
     /** Queues a request (or a chain starting with it). Never blocks. */
+    @Override
     public void submit(Request<?> request) {
         if (closing) {
             rejectClosed(request);
@@ -103,6 +114,7 @@ public final class UringEngine implements CompletionHandler, AutoCloseable {
     }
 
     /** Asks the kernel to cancel a request; it still completes exactly once (ECANCELED or its result). */
+    @Override
     public void cancel(Request<?> request) {
         request.cancelRequested = true;
         inbox.offer(new Cancel(request));
@@ -110,6 +122,7 @@ public final class UringEngine implements CompletionHandler, AutoCloseable {
     }
 
     /** Cancels every request in flight on {@code fd}. */
+    @Override
     public void cancelFd(int fd) {
         inbox.offer(new CancelFd(fd));
         wake();
@@ -410,6 +423,7 @@ public final class UringEngine implements CompletionHandler, AutoCloseable {
         }
     }
 
+    @Override
     public boolean isClosed() {
         return closing;
     }

@@ -9,10 +9,39 @@ public final class SyscallNumbers {
     public static final long IO_URING_ENTER = 426;
     public static final long IO_URING_REGISTER = 427;
 
-    private static final boolean AARCH64 = "aarch64".equals(System.getProperty("os.arch"));
+    private static final boolean A64 = "aarch64".equals(System.getProperty("os.arch"));
 
-    public static final long GETPID = AARCH64 ? 172 : 39;
-    public static final long GETTID = AARCH64 ? 178 : 186;
+    public static final long READ = A64 ? 63 : 0;
+    public static final long WRITE = A64 ? 64 : 1;
+    public static final long CLOSE = A64 ? 57 : 3;
+    public static final long PREAD64 = A64 ? 67 : 17;
+    public static final long PWRITE64 = A64 ? 68 : 18;
+    public static final long PREADV2 = A64 ? 286 : 327;
+    public static final long PWRITEV2 = A64 ? 287 : 328;
+    public static final long FSYNC = A64 ? 82 : 74;
+    public static final long FDATASYNC = A64 ? 83 : 75;
+    public static final long FALLOCATE = A64 ? 47 : 285;
+    public static final long FADVISE64 = A64 ? 223 : 221;
+    public static final long FTRUNCATE = A64 ? 46 : 77;
+    public static final long SYNC_FILE_RANGE = A64 ? 84 : 277;
+    public static final long OPENAT = A64 ? 56 : 257;
+    public static final long STATX = A64 ? 291 : 332;
+    public static final long RENAMEAT2 = A64 ? 276 : 316;
+    public static final long UNLINKAT = A64 ? 35 : 263;
+    public static final long MKDIRAT = A64 ? 34 : 258;
+    public static final long SYMLINKAT = A64 ? 36 : 266;
+    public static final long LINKAT = A64 ? 37 : 265;
+    public static final long SOCKET = A64 ? 198 : 41;
+    public static final long CONNECT = A64 ? 203 : 42;
+    public static final long BIND = A64 ? 200 : 49;
+    public static final long LISTEN = A64 ? 201 : 50;
+    public static final long ACCEPT4 = A64 ? 242 : 288;
+    public static final long SENDTO = A64 ? 206 : 44;
+    public static final long RECVFROM = A64 ? 207 : 45;
+    public static final long SHUTDOWN = A64 ? 210 : 48;
+    public static final long PPOLL = A64 ? 73 : 271;
+    public static final long GETPID = A64 ? 172 : 39;
+    public static final long GETTID = A64 ? 178 : 186;
 
     private SyscallNumbers() {
     }

@@ -1,0 +1,24 @@
+package io.asys.internal.engine;
+
+/**
+ * What {@code Asys} needs from an engine: take requests (and chains) from any thread without
+ * blocking, cancel them, and complete every one exactly once, also at close.
+ */
+public interface Engine extends AutoCloseable {
+    /** {@code uring} or {@code workers}. */
+    String name();
+
+    void submit(Request<?> request);
+
+    /** Asks for a cancel; the request still completes exactly once (ECANCELED or its result). */
+    void cancel(Request<?> request);
+
+    /** Cancels every request in flight on {@code fd}. */
+    void cancelFd(int fd);
+
+    boolean isClosed();
+
+    /** Completes everything still queued or in flight (cancelled), then stops. */
+    @Override
+    void close();
+}

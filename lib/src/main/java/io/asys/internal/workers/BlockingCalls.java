@@ -1,0 +1,184 @@
+package io.asys.internal.workers;
+
+import io.asys.Errno;
+import io.asys.Op;
+import io.asys.internal.engine.Request;
+import io.asys.internal.linux.Syscall;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import static io.asys.internal.linux.SyscallNumbers.*;
+
+/**
+ * Runs a typed operation as the blocking system call it stands for, on the calling worker
+ * thread: the worker engine's whole mapping from {@link Op} to system calls, giving the same raw
+ * results ({@code >= 0} or {@code -errno}) as io_uring. Calls that can wait without bound (reads
+ * of pipes and sockets, accept, poll) first wait in {@code ppoll} slices so that a cancel or a
+ * timeout ends them. One instance per worker thread.
+ */
+final class BlockingCalls {
+    static final int POLLIN = 0x1;
+    static final int POLLOUT = 0x4;
+    private static final long SLICE_NANOS = 50_000_000L;
+    private static final int O_CLOEXEC = 02000000;
+
+    private final Syscall sys = new Syscall();
+    private final MemorySegment scratch = Arena.ofAuto().allocate(64, 8);
+    private final AtomicIntegerArray directFds;
+
+    BlockingCalls(AtomicIntegerArray directFds) {
+        this.directFds = directFds;
+    }
+
+    /** The raw result of {@code op}; {@code -ECANCELED} when cancelled or past {@code deadline} while waiting. */
+    int execute(Request<?> r, long deadline) {
+        Op<?> op = r.op;
+        return switch (op) {
+            case Op.Nop n -> 0;
+            case Op.Read o -> waitThen(r, o.handle().fd(), POLLIN, deadline,
+                    () -> rw(o.offset() < 0 ? READ : PREAD64, o.handle().fd(), o.buffer(), o.offset()));
+            case Op.Write o -> rw(o.offset() < 0 ? WRITE : PWRITE64, o.handle().fd(), o.buffer(), o.offset());
+            case Op.Readv o -> waitThen(r, o.handle().fd(), POLLIN, deadline,
+                    () -> vectored(PREADV2, o.handle().fd(), o.buffers().address(), o.buffers().count(), o.offset()));
+            case Op.Writev o -> vectored(PWRITEV2, o.handle().fd(), o.buffers().address(), o.buffers().count(), o.offset());
+            case Op.Fsync o -> call(o.dataOnly() ? FDATASYNC : FSYNC, o.handle().fd(), 0, 0, 0, 0);
+            case Op.Fallocate o -> call(FALLOCATE, o.handle().fd(), o.mode(), o.offset(), o.length(), 0);
+            case Op.Fadvise o -> call(FADVISE64, o.handle().fd(), o.offset(), Integer.toUnsignedLong(o.length()), o.advice(), 0);
+            case Op.Ftruncate o -> call(FTRUNCATE, o.handle().fd(), o.length(), 0, 0, 0);
+            case Op.SyncFileRange o -> call(SYNC_FILE_RANGE, o.handle().fd(), o.offset(), Integer.toUnsignedLong(o.length()),
+                    o.flags(), 0);
+            case Op.OpenAt o -> call(OPENAT, Op.AT_FDCWD, o.cPath().address(), o.flags() | O_CLOEXEC, o.mode(), 0);
+            case Op.Statx o -> call(STATX, Op.AT_FDCWD, o.cPath().address(), o.flags(), o.mask(), o.buffer().address());
+            case Op.RenameAt o -> call(RENAMEAT2, Op.AT_FDCWD, o.cFrom().address(), Op.AT_FDCWD, o.cTo().address(), o.flags());
+            case Op.UnlinkAt o -> call(UNLINKAT, Op.AT_FDCWD, o.cPath().address(), o.flags(), 0, 0);
+            case Op.MkdirAt o -> call(MKDIRAT, Op.AT_FDCWD, o.cPath().address(), o.mode(), 0, 0);
+            case Op.SymlinkAt o -> call(SYMLINKAT, o.cTarget().address(), Op.AT_FDCWD, o.cLink().address(), 0, 0);
+            case Op.LinkAt o -> call(LINKAT, Op.AT_FDCWD, o.cExisting().address(), Op.AT_FDCWD, o.cLink().address(), o.flags());
+            case Op.Timeout o -> sleep(r, System.nanoTime() + o.duration().toNanos());
+            case Op.Close o -> call(CLOSE, o.fd(), 0, 0, 0, 0);
+            case Op.OpenDirect o -> openDirect(o);
+            case Op.ReadDirect o -> directFd(o.slot()) < 0 ? -Errno.EBADF
+                    : rw(PREAD64, directFd(o.slot()), o.buffer(), o.offset());
+            case Op.CloseDirect o -> closeDirect(o.slot());
+            case Op.PollAdd o -> pollOnly(r, o.handle().fd(), o.events(), deadline);
+            case Op.Socket o -> call(SOCKET, o.domain(), o.type() | O_CLOEXEC, o.protocol(), 0, 0);
+            case Op.Connect o -> call(CONNECT, o.handle().fd(), o.sockaddr().address(), o.sockaddr().byteSize(), 0, 0);
+            case Op.Bind o -> call(BIND, o.handle().fd(), o.sockaddr().address(), o.sockaddr().byteSize(), 0, 0);
+            case Op.Listen o -> call(LISTEN, o.handle().fd(), o.backlog(), 0, 0, 0);
+            case Op.Accept o -> waitThen(r, o.handle().fd(), POLLIN, deadline,
+                    () -> call(ACCEPT4, o.handle().fd(), 0, 0, O_CLOEXEC, 0));
+            case Op.Send o -> call(SENDTO, o.handle().fd(), o.buffer().address(), o.buffer().byteSize(), o.flags(), 0);
+            case Op.Recv o -> waitThen(r, o.handle().fd(), POLLIN, deadline,
+                    () -> call(RECVFROM, o.handle().fd(), o.buffer().address(), o.buffer().byteSize(), o.flags(), 0));
+            case Op.Shutdown o -> call(SHUTDOWN, o.handle().fd(), o.how(), 0, 0, 0);
+        };
+    }
+
+    private int call(long nr, long a0, long a1, long a2, long a3, long a4) {
+        return (int) sys.call(nr, a0, a1, a2, a3, a4, 0);
+    }
+
+    private int rw(long nr, int fd, MemorySegment buffer, long offset) {
+        int res = (int) sys.call(nr, fd, buffer.address(), buffer.byteSize(), offset, 0, 0);
+        if (res == -Errno.ESPIPE && (nr == PREAD64 || nr == PWRITE64)) {
+            // A pipe or socket has no offset; io_uring ignores it there, and so do we.
+            res = (int) sys.call(nr == PREAD64 ? READ : WRITE, fd, buffer.address(), buffer.byteSize(), 0, 0, 0);
+        }
+        return res;
+    }
+
+    private int vectored(long nr, int fd, long iov, int count, long offset) {
+        int res = call(nr, fd, iov, count, offset, 0);
+        return res == -Errno.ESPIPE ? call(nr, fd, iov, count, -1, 0) : res;
+    }
+
+    /**
+     * Reads {@code buffer} at {@code offset} only if the page cache has the data (preadv2 with
+     * RWF_NOWAIT): the fibril principle, run on the submitting thread. {@code -EAGAIN} means "would block".
+     */
+    int tryReadNoWait(int fd, MemorySegment buffer, long offset) {
+        scratch.set(ValueLayout.JAVA_LONG, 0, buffer.address());
+        scratch.set(ValueLayout.JAVA_LONG, 8, buffer.byteSize());
+        return (int) sys.call(PREADV2, fd, scratch.address(), 1, offset, 0, io.asys.uring.IoUringAbi.RWF_NOWAIT);
+    }
+
+    private interface Call {
+        int run();
+    }
+
+    /** Waits until {@code fd} is ready for {@code events} (in slices, watching cancel and deadline), then runs the call. */
+    private int waitThen(Request<?> r, int fd, int events, long deadline, Call call) {
+        int ready = pollOnly(r, fd, events, deadline);
+        return ready < 0 ? ready : call.run();
+    }
+
+    private int pollOnly(Request<?> r, int fd, int events, long deadline) {
+        scratch.set(ValueLayout.JAVA_INT, 16, fd);
+        scratch.set(ValueLayout.JAVA_SHORT, 20, (short) events);
+        while (true) {
+            if (r.cancelRequested) {
+                return -Errno.ECANCELED;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                r.timedOut = true;
+                return -Errno.ECANCELED;
+            }
+            long slice = Math.min(left, SLICE_NANOS);
+            scratch.set(ValueLayout.JAVA_LONG, 32, slice / 1_000_000_000L);
+            scratch.set(ValueLayout.JAVA_LONG, 40, slice % 1_000_000_000L);
+            scratch.set(ValueLayout.JAVA_SHORT, 22, (short) 0);
+            int n = (int) sys.call(PPOLL, scratch.address() + 16, 1, scratch.address() + 32, 0, 8, 0);
+            if (n > 0) {
+                int revents = Short.toUnsignedInt(scratch.get(ValueLayout.JAVA_SHORT, 22));
+                return revents;
+            }
+            if (n < 0 && n != -Errno.EINTR) {
+                return n;
+            }
+        }
+    }
+
+    private static int sleep(Request<?> r, long until) {
+        while (true) {
+            if (r.cancelRequested) {
+                return -Errno.ECANCELED;
+            }
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return 0;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, SLICE_NANOS));
+        }
+    }
+
+    private int directFd(int slot) {
+        return slot < 0 || slot >= directFds.length() ? -1 : directFds.get(slot);
+    }
+
+    private int openDirect(Op.OpenDirect o) {
+        if (o.slot() < 0 || o.slot() >= directFds.length()) {
+            return -Errno.EINVAL;
+        }
+        int fd = call(OPENAT, Op.AT_FDCWD, o.cPath().address(), o.flags() | O_CLOEXEC, o.mode(), 0);
+        if (fd < 0) {
+            return fd;
+        }
+        int old = directFds.getAndSet(o.slot(), fd);
+        if (old >= 0) {
+            call(CLOSE, old, 0, 0, 0, 0);
+        }
+        return 0;
+    }
+
+    private int closeDirect(int slot) {
+        if (slot < 0 || slot >= directFds.length()) {
+            return -Errno.EINVAL;
+        }
+        int fd = directFds.getAndSet(slot, -1);
+        return fd < 0 ? -Errno.EBADF : call(CLOSE, fd, 0, 0, 0, 0);
+    }
+}

@@ -1,0 +1,328 @@
+package io.asys.internal.workers;
+
+import io.asys.Errno;
+import io.asys.Op;
+import io.asys.internal.engine.Completions;
+import io.asys.internal.engine.Engine;
+import io.asys.internal.engine.Request;
+import io.asys.internal.linux.LibC;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The worker engine (thread-based AIO): every operation runs as its blocking system call on a
+ * bounded pool of platform threads; completions travel back through a {@link CompletionRing}
+ * to one dispatcher thread, which completes the futures. Reads whose data is in the page cache
+ * complete inline on the submitting thread (preadv2 with RWF_NOWAIT), with no thread switch.
+ * Submitting never blocks: past the workers, requests wait in a queue ({@link #queued()}).
+ */
+public final class WorkerEngine implements Engine {
+    public static final String WORKERS_PROP_NAME = "asys.workers";
+    public static final int WORKERS_DEFAULT = 32;
+    public static final int DIRECT_SLOTS = 64;
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
+    private static final MemorySegment ONE = Arena.global().allocate(ValueLayout.JAVA_LONG);
+
+    static {
+        ONE.set(ValueLayout.JAVA_LONG, 0, 1L);
+    }
+
+    private final LinkedBlockingDeque<Request<?>> queue = new LinkedBlockingDeque<>();
+    private final Map<Long, Request<?>> pending = new ConcurrentHashMap<>();
+    private final Map<Request<?>, ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicIntegerArray directFds = new AtomicIntegerArray(DIRECT_SLOTS);
+    private final Request<?>[] running;
+    private final Thread[] workers;
+    private final Thread dispatcher;
+    private final ScheduledThreadPoolExecutor timer;
+    private final CompletionRing ring;
+    private final int eventFd;
+    private final ThreadLocal<BlockingCalls> inline;
+    private volatile boolean closing;
+    private volatile boolean stopped;
+
+    public WorkerEngine(int workerCount) {
+        for (int i = 0; i < DIRECT_SLOTS; i++) {
+            directFds.set(i, -1);
+        }
+        this.inline = ThreadLocal.withInitial(() -> new BlockingCalls(directFds));
+        int efd = new LibC().eventfd(0, 02000000);
+        if (efd < 0) {
+            throw new IllegalStateException("eventfd failed: " + Errno.describe(efd));
+        }
+        this.eventFd = efd;
+        this.ring = new CompletionRing(1 << 16, () -> LibC.signalEventfd(eventFd, ONE));
+        this.running = new Request<?>[workerCount];
+        this.workers = new Thread[workerCount];
+        for (int i = 0; i < workerCount; i++) {
+            int index = i;
+            workers[i] = Thread.ofPlatform().daemon().name("asys-worker-" + i).start(() -> work(index));
+        }
+        this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("asys-timer").factory());
+        timer.setRemoveOnCancelPolicy(true);
+        this.dispatcher = Thread.ofPlatform().daemon().name("asys-dispatcher").start(this::dispatch);
+    }
+
+    @Override
+    public String name() {
+        return "workers";
+    }
+
+    /** Requests waiting for a free worker: the back-pressure this engine reports. */
+    public int queued() {
+        return queue.size();
+    }
+
+    @Override
+    public void submit(Request<?> head) {
+        if (closing) {
+            reject(head);
+            return;
+        }
+        for (Request<?> r = head; r != null; r = r.next) {
+            try {
+                OpChecks.check(r.op);
+            } catch (RuntimeException e) {
+                failFrom(head, r, e);
+                return;
+            }
+        }
+        if (head.next == null && head.timeout == null && tryInline(head)) {
+            return;
+        }
+        for (Request<?> r = head; r != null; r = r.next) {
+            r.userData = ids.incrementAndGet();
+            pending.put(r.userData, r);
+        }
+        if (head.next == null && head.op instanceof Op.Timeout t) {
+            timers.put(head, timer.schedule(() -> {
+                if (timers.remove(head) != null) {
+                    post(head, 0);
+                }
+            }, t.duration().toNanos(), TimeUnit.NANOSECONDS));
+            return;
+        }
+        queue.offer(head);
+        if (closing && queue.remove(head)) {
+            cancelChain(head, -Errno.ECANCELED);
+        }
+    }
+
+    /** The fibril principle: a read whose data is cached completes here, on the submitting thread. */
+    private boolean tryInline(Request<?> r) {
+        if (!(r.op instanceof Op.Read read) || read.handle().isDirectIo() || read.offset() < 0) {
+            return false;
+        }
+        int res = inline.get().tryReadNoWait(read.handle().fd(), read.buffer(), read.offset());
+        if (res == read.buffer().byteSize() || res == -Errno.EBADF || res == -Errno.EISDIR || res == -Errno.EFAULT) {
+            Completions.complete(r, res);
+            return true;
+        }
+        // EAGAIN (not cached), a short read (partly cached, or EOF), ESPIPE (a pipe or socket):
+        // the worker does the whole call, so the result is what the blocking call gives.
+        return false;
+    }
+
+    private void work(int index) {
+        BlockingCalls calls = new BlockingCalls(directFds);
+        while (!stopped) {
+            Request<?> head;
+            try {
+                head = queue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                continue;
+            }
+            if (head != null) {
+                runChain(index, head, calls);
+            }
+        }
+    }
+
+    private void runChain(int index, Request<?> head, BlockingCalls calls) {
+        boolean broken = false;
+        for (Request<?> r = head; r != null; r = r.next) {
+            if (broken || r.cancelRequested) {
+                post(r, -Errno.ECANCELED);
+                broken = true;
+                continue;
+            }
+            running[index] = r;
+            long deadline = r.timeout == null ? NO_DEADLINE : System.nanoTime() + r.timeout.toNanos();
+            int res = calls.execute(r, deadline);
+            running[index] = null;
+            post(r, res);
+            broken = breaksLink(r, res);
+        }
+    }
+
+    /** As io_uring: a failure, or a short read or write, cancels the soft-linked rest of a chain. */
+    private static boolean breaksLink(Request<?> r, int res) {
+        if (r.next == null || r.linkFlags == io.asys.uring.IoUringAbi.IOSQE_IO_HARDLINK) {
+            return false;
+        }
+        if (res < 0) {
+            return true;
+        }
+        long wanted = switch (r.op) {
+            case Op.Read o -> o.buffer().byteSize();
+            case Op.ReadDirect o -> o.buffer().byteSize();
+            case Op.Write o -> o.buffer().byteSize();
+            case Op.Send o -> o.buffer().byteSize();
+            case Op.Recv o -> o.buffer().byteSize();
+            default -> res;
+        };
+        return res < wanted;
+    }
+
+    private void post(Request<?> r, int res) {
+        ring.offer(r.userData, res, null);
+    }
+
+    private void dispatch() {
+        LibC libc = new LibC();
+        MemorySegment counter = Arena.ofAuto().allocate(8, 8);
+        CompletionRing.Handler handler = (userData, res, attributes) -> {
+            Request<?> r = pending.remove(userData);
+            if (r != null) {
+                Completions.complete(r, res);
+            }
+        };
+        while (!(stopped && pending.isEmpty())) {
+            if (ring.poll(handler) > 0) {
+                continue;
+            }
+            if (ring.prepareWait()) {
+                libc.pread(eventFd, counter, 8, -1);
+                ring.endWait();
+            }
+        }
+        ring.poll(handler);
+    }
+
+    @Override
+    public void cancel(Request<?> request) {
+        request.cancelRequested = true;
+        ScheduledFuture<?> t = timers.remove(request);
+        if (t != null) {
+            t.cancel(false);
+            post(request, -Errno.ECANCELED);
+        } else if (queue.remove(request)) {
+            cancelChain(request, -Errno.ECANCELED);
+        }
+    }
+
+    @Override
+    public void cancelFd(int fd) {
+        for (Request<?> head : queue) {
+            if (usesFd(head, fd) && queue.remove(head)) {
+                cancelChain(head, -Errno.ECANCELED);
+            }
+        }
+        for (Request<?> r : running) {
+            if (r != null && r.op.handle() != null && r.op.handle().fd() == fd) {
+                r.cancelRequested = true;
+            }
+        }
+    }
+
+    private static boolean usesFd(Request<?> head, int fd) {
+        for (Request<?> r = head; r != null; r = r.next) {
+            if (r.op.handle() != null && r.op.handle().fd() == fd) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void cancelChain(Request<?> head, int res) {
+        for (Request<?> r = head; r != null; r = r.next) {
+            post(r, res);
+        }
+    }
+
+    private static void reject(Request<?> head) {
+        for (Request<?> r = head; r != null; r = r.next) {
+            r.done = true;
+            r.future.completeExceptionally(new IllegalStateException("asys engine is closed"));
+            if (r.onDone != null) {
+                r.onDone.run();
+            }
+        }
+    }
+
+    private static void failFrom(Request<?> head, Request<?> failed, RuntimeException e) {
+        boolean after = false;
+        for (Request<?> r = head; r != null; r = r.next) {
+            if (r == failed) {
+                r.done = true;
+                r.future.completeExceptionally(e);
+                if (r.onDone != null) {
+                    r.onDone.run();
+                }
+                after = true;
+            } else if (after) {
+                Completions.complete(r, -Errno.ECANCELED);
+            } else {
+                // Steps before the bad one never ran either: the chain is refused as a whole.
+                Completions.complete(r, -Errno.ECANCELED);
+            }
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closing;
+    }
+
+    /** Cancels what waits, asks running calls to stop, and returns once every request completed. */
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        for (Request<?> head; (head = queue.poll()) != null; ) {
+            cancelChain(head, -Errno.ECANCELED);
+        }
+        for (var e : timers.entrySet()) {
+            if (timers.remove(e.getKey()) != null) {
+                e.getValue().cancel(false);
+                post(e.getKey(), -Errno.ECANCELED);
+            }
+        }
+        for (Request<?> r : running) {
+            if (r != null) {
+                r.cancelRequested = true;
+            }
+        }
+        stopped = true;
+        for (Thread w : workers) {
+            join(w);
+        }
+        timer.shutdownNow();
+        LibC.signalEventfd(eventFd, ONE);
+        if (Thread.currentThread() != dispatcher) {
+            join(dispatcher);
+            new LibC().close(eventFd);
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

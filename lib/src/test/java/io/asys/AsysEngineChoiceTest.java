@@ -1,0 +1,44 @@
+package io.asys;
+
+import io.asys.testsupport.SeccompBlocksIoUring;
+import io.asys.uring.IoUringSupport;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Which engine {@code Asys.open()} picks, and the reason it gives, under each way the suite runs. */
+class AsysEngineChoiceTest {
+    @Test
+    void theEngineMatchesTheSettingAndTheMachine() throws Exception {
+        String setting = System.getProperty(Asys.ENGINE_PROP_NAME, Asys.ENGINE_DEFAULT);
+        try (Asys asys = Asys.open()) {
+            if (setting.equals("workers")) {
+                assertEquals("workers", asys.engine());
+                assertTrue(asys.engineCause().contains("asys.engine=workers"), asys.engineCause());
+            } else if (IoUringSupport.isAvailable()) {
+                assertEquals("uring", asys.engine());
+                assertNull(asys.engineCause());
+            } else {
+                assertEquals("workers", asys.engine());
+                assertEquals(IoUringSupport.unavailabilityCause(), asys.engineCause());
+            }
+            assertEquals(0, asys.nop().get(5, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aSeccompFilterLikeDockersMakesAutoFallBackAndSayWhy() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean(SeccompBlocksIoUring.PROP),
+                "only in the seccomp run of the suite");
+        assertFalse(IoUringSupport.isAvailable());
+        String cause = IoUringSupport.unavailabilityCause();
+        assertTrue(cause.contains("EPERM") && cause.contains("seccomp"), cause);
+        try (Asys asys = Asys.open("auto")) {
+            assertEquals("workers", asys.engine());
+            assertEquals(cause, asys.engineCause());
+        }
+    }
+}
