@@ -19,15 +19,30 @@ import java.util.concurrent.FutureTask;
 /** {@code asys bench}: fio-shaped benchmark of one operation on one engine, with a JSON report. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Benchmark one operation on one engine, in the shape of fio.",
-            "Example: asys bench --op randread --bs 4k --qd 32 --direct --seconds 10 --json"})
+            "Example: asys bench --op randread --bs 4k --qd 32 --direct --seconds 10 --json",
+            "Metadata: asys bench --op statx --dir /var/tmp/asys-tree --files 100000 --qd 32 --json"})
 public final class BenchCommand implements Callable<Integer> {
-    private static final Set<String> OPS = Set.of("nop", "read", "write", "randread", "randwrite");
+    private static final Set<String> OPS = Set.of("nop", "read", "write", "randread", "randwrite",
+            "statx", "openclose", "mkdir-unlink");
+    private static final String OP_LIST = "nop, read, write, randread, randwrite, statx, openclose, mkdir-unlink";
+    private static final Set<String> ENGINES = Set.of("uring", "jdk-sync", "jdk-pool");
     private static final Set<String> RESERVED_ENGINES =
-            Set.of("workers", "vt", "kaio", "kaio-asys", "jdk-sync", "jdk-async", "jdk-vt");
+            Set.of("workers", "vt", "kaio", "kaio-asys", "jdk-async", "jdk-vt");
 
-    @Option(names = "--op", description = "nop, read, write, randread or randwrite (default: ${DEFAULT-VALUE})",
+    @Option(names = "--op", description = {"nop, read, write, randread, randwrite, or a metadata op on the files "
+            + "of --dir: statx, openclose, mkdir-unlink (default: ${DEFAULT-VALUE}).",
+            "One op is one file operation: statx = 1 statx; openclose = 1 openat(O_RDONLY) + its close; "
+            + "mkdir-unlink = 1 mkdirat of a scratch directory under d<i> + its unlinkat(AT_REMOVEDIR)."},
             defaultValue = "nop")
     String op;
+
+    @Option(names = "--dir", description = "tree of the metadata ops: DIR/d0..d99/f0..f<files/100-1>, "
+            + "created if missing (default: ${DEFAULT-VALUE})", defaultValue = "/var/tmp/asys-tree")
+    Path dir;
+
+    @Option(names = "--files", description = "files in the tree, a multiple of 100, at least 100 "
+            + "(default: ${DEFAULT-VALUE})", defaultValue = "100000")
+    int files;
 
     @Option(names = "--file", description = "file to read or write, created and filled if missing (default: ${DEFAULT-VALUE})",
             defaultValue = "/var/tmp/asys-bench.dat")
@@ -41,7 +56,8 @@ public final class BenchCommand implements Callable<Integer> {
             converter = Sizes.class)
     long bs;
 
-    @Option(names = "--qd", description = "queue depth: operations in flight per thread (default: ${DEFAULT-VALUE})",
+    @Option(names = "--qd", description = "queue depth: operations in flight per thread; the jdk engines have 1 "
+            + "(default: ${DEFAULT-VALUE})",
             defaultValue = "32")
     int qd;
 
@@ -57,12 +73,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ops", description = "stop after this many operations instead of a time")
     long ops;
 
-    @Option(names = "--threads", description = "threads, each with its own ring (default: ${DEFAULT-VALUE})",
-            defaultValue = "1")
-    int threads;
+    @Option(names = "--threads", description = "threads, each with its own ring, or the jdk-pool size, each "
+            + "thread on its own share of the files (default: 1; 2 for jdk-pool)")
+    Integer threads;
 
-    @Option(names = "--engine", description = "uring (workers, vt, kaio, kaio-asys, jdk-sync, jdk-async, jdk-vt: "
-            + "reserved for coming engines) (default: ${DEFAULT-VALUE})", defaultValue = "uring")
+    @Option(names = "--engine", description = {"uring; for the metadata ops also jdk-sync (blocking "
+            + "java.nio.file.Files calls on one thread) and jdk-pool (the same on --threads platform threads). "
+            + "workers, vt, kaio, kaio-asys, jdk-async, jdk-vt: reserved for coming engines "
+            + "(default: ${DEFAULT-VALUE})"}, defaultValue = "uring")
     String engine;
 
     @Option(names = "--json", description = "print one JSON object instead of text")
@@ -75,13 +93,21 @@ public final class BenchCommand implements Callable<Integer> {
             System.err.println("asys bench: " + problem);
             return 2;
         }
-        if (!IoUringSupport.isAvailable()) {
+        boolean uring = engine.equals("uring");
+        if (uring && !IoUringSupport.isAvailable()) {
             System.err.println("asys bench: engine uring unavailable: " + IoUringSupport.unavailabilityCause());
             return 1;
         }
-        int effectiveBatch = batch != null ? batch : op.equals("nop") ? 32 : qd;
-        BenchSpec spec = new BenchSpec(op, file, size, (int) bs, qd, effectiveBatch, direct, seconds, ops, threads, engine);
-        if (!spec.isNop()) {
+        // The JDK engines make one blocking call at a time per thread: their queue depth is 1.
+        int effectiveQd = uring ? qd : 1;
+        int effectiveBatch = !uring ? 1 : batch != null ? batch : op.equals("nop") ? 32 : qd;
+        int effectiveThreads = threads != null ? threads : engine.equals("jdk-pool") ? 2 : 1;
+        Path root = dir.toAbsolutePath().normalize();
+        BenchSpec spec = new BenchSpec(op, file, size, (int) bs, effectiveQd, effectiveBatch, direct, seconds, ops,
+                effectiveThreads, engine, root, files);
+        if (spec.isMeta()) {
+            MetaTree.ensure(root, files, false);
+        } else if (!spec.isNop()) {
             BenchFile.ensure(file, size, false);
         }
         try {
@@ -96,13 +122,25 @@ public final class BenchCommand implements Callable<Integer> {
 
     private String validate() {
         if (!OPS.contains(op)) {
-            return "unknown --op '" + op + "'; choose one of nop, read, write, randread, randwrite";
+            return "unknown --op '" + op + "'; choose one of " + OP_LIST;
         }
+        boolean meta = BenchSpec.META_OPS.contains(op);
         if (RESERVED_ENGINES.contains(engine)) {
-            return "engine '" + engine + "' is reserved for an engine asys does not have yet; available: uring";
+            return "engine '" + engine + "' is reserved for an engine asys does not have yet; available: uring"
+                    + (meta ? ", jdk-sync, jdk-pool" : "");
         }
-        if (!engine.equals("uring")) {
-            return "unknown --engine '" + engine + "'; available: uring";
+        if (!ENGINES.contains(engine)) {
+            return "unknown --engine '" + engine + "'; available: uring, jdk-sync, jdk-pool";
+        }
+        if (!engine.equals("uring") && !meta) {
+            return "engine " + engine + " runs only the metadata ops (statx, openclose, mkdir-unlink); "
+                    + "for --op " + op + " use --engine uring";
+        }
+        if (engine.equals("jdk-sync") && threads != null && threads != 1) {
+            return "engine jdk-sync is one thread; for several use --engine jdk-pool --threads " + threads;
+        }
+        if (meta && (files < 100 || files % 100 != 0)) {
+            return "--files must be a multiple of 100, at least 100 (the tree has 100 directories)";
         }
         if (qd < 1 || qd > 4096) {
             return "--qd must be in 1..4096";
@@ -110,7 +148,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (batch != null && (batch < 1 || batch > 4096)) {
             return "--batch must be in 1..4096";
         }
-        if (threads < 1 || threads > 256) {
+        if (threads != null && (threads < 1 || threads > 256)) {
             return "--threads must be in 1..256";
         }
         if (bs < 1 || bs > (64 << 20)) {
@@ -119,7 +157,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (direct && bs % 512 != 0) {
             return "--direct needs --bs to be a multiple of 512 (the device's logical block size)";
         }
-        if (!op.equals("nop") && size < bs) {
+        if (!op.equals("nop") && !meta && size < bs) {
             return "--size must be at least --bs";
         }
         if (seconds <= 0 && ops <= 0) {
@@ -129,7 +167,18 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Report run(BenchSpec spec) throws Exception {
-        Workload workload = spec.isNop() ? new UringNopWorkload() : new UringFileWorkload();
+        Workload workload = spec.isNop() ? new UringNopWorkload()
+                : !spec.isMeta() ? new UringFileWorkload()
+                : spec.engine().equals("uring") ? new UringMetaWorkload() : new JdkMetaWorkload();
+        try {
+            workload.prepare(spec);
+            return run(spec, workload);
+        } finally {
+            workload.release();
+        }
+    }
+
+    private Report run(BenchSpec spec, Workload workload) throws Exception {
         boolean showProgress = !json && System.console() != null && spec.durationNanos() > 3_000_000_000L;
         double[] cpuBefore = ProcessStats.cpuSeconds();
         List<FutureTask<ThreadResult>> tasks = new ArrayList<>();
@@ -186,9 +235,11 @@ public final class BenchCommand implements Callable<Integer> {
             Histogram lat = latency();
             Json j = new Json()
                     .put("engine", spec.engine()).put("op", spec.op())
-                    .put("bs", spec.isNop() ? 0 : spec.bs()).put("qd", spec.isNop() ? spec.batch() : spec.qd())
+                    .put("bs", spec.isNop() || spec.isMeta() ? 0 : spec.bs())
+                    .put("qd", spec.isNop() ? spec.batch() : spec.qd())
                     .put("batch", spec.batch()).put("threads", spec.threads()).put("direct", spec.direct())
-                    .put("file", spec.isNop() ? null : spec.file().toString())
+                    .put("file", spec.isNop() ? null : spec.isMeta() ? spec.dir().toString() : spec.file().toString())
+                    .put("files", spec.isMeta() ? spec.files() : null)
                     .put("ops", ops).put("seconds", seconds).put("iops", ops / seconds)
                     .put("mib_s", bytes / seconds / (1 << 20))
                     .put("cpu_user_s", cpuUser).put("cpu_sys_s", cpuSys)
@@ -198,7 +249,7 @@ public final class BenchCommand implements Callable<Integer> {
                             .put("p99", lat.getValueAtPercentile(99)).put("p999", lat.getValueAtPercentile(99.9))
                             .put("max", lat.getMaxValue()).put("mean", lat.getMean()))
                     .put("errors", errors())
-                    .put("ring", threads.get(0).detail);
+                    .put(spec.engine().equals("uring") ? "ring" : "engine_detail", threads.get(0).detail);
             return j.toString();
         }
 
@@ -208,9 +259,12 @@ public final class BenchCommand implements Callable<Integer> {
             Histogram lat = latency();
             StringBuilder sb = new StringBuilder();
             sb.append(String.format("%s %s on %s: %,d ops in %.2f s = %,.0f ops/s", spec.op(),
-                    spec.isNop() ? "batch " + spec.batch() : spec.bs() + " B qd " + spec.qd() + (spec.direct() ? " direct" : ""),
+                    spec.isNop() ? "batch " + spec.batch()
+                            : spec.isMeta() ? String.format("%,d files qd %d threads %d", spec.files(), spec.qd(),
+                                    spec.threads())
+                            : spec.bs() + " B qd " + spec.qd() + (spec.direct() ? " direct" : ""),
                     spec.engine(), ops, seconds, ops / seconds));
-            if (!spec.isNop()) {
+            if (!spec.isNop() && !spec.isMeta()) {
                 sb.append(String.format(", %.1f MiB/s", threads.stream().mapToLong(t -> t.bytes).sum() / seconds / (1 << 20)));
             }
             sb.append(String.format("%n  cpu: %.2f s user, %.2f s sys, %.2f us/op; os threads max %d",
@@ -218,10 +272,11 @@ public final class BenchCommand implements Callable<Integer> {
             sb.append(String.format("%n  latency ns: p50 %,d  p99 %,d  p99.9 %,d  max %,d",
                     lat.getValueAtPercentile(50), lat.getValueAtPercentile(99), lat.getValueAtPercentile(99.9),
                     lat.getMaxValue()));
-            sb.append("\n  ring: ").append(threads.get(0).detail);
+            sb.append(spec.engine().equals("uring") ? "\n  ring: " : "\n  engine: ").append(threads.get(0).detail);
             if (errors() > 0) {
                 int first = threads.stream().filter(t -> t.errors > 0).findFirst().orElseThrow().firstError;
-                sb.append(String.format("%n  errors: %,d, first: %s on %s", errors(), Errno.describe(first), spec.file()));
+                sb.append(String.format("%n  errors: %,d, first: %s on %s", errors(), Errno.describe(first),
+                        spec.isMeta() ? spec.dir() : spec.file()));
             }
             return sb.toString();
         }
