@@ -46,6 +46,9 @@ public final class Asys implements AutoCloseable {
     /** Property choosing the engine: {@code auto} (default), {@code uring} or {@code workers}. */
     public static final String ENGINE_PROP_NAME = IoUringSupport.ENGINE_PROP_NAME;
     public static final String ENGINE_DEFAULT = "auto";
+    /** Property setting the worker engine's thread count. */
+    public static final String WORKERS_PROP_NAME = WorkerEngine.WORKERS_PROP_NAME;
+    public static final int WORKERS_DEFAULT = WorkerEngine.WORKERS_DEFAULT;
 
     /** Opens asys with the engine the {@code asys.engine} property names (default {@code auto}). */
     public static Asys open() throws ErrnoException {

@@ -82,8 +82,19 @@ class BenchCommandTest {
     }
 
     @Test
+    void workersEngineRunsTheSameJobs(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("w.dat");
+        Run r = run("bench", "--op", "randread", "--engine", "workers", "--file", file.toString(), "--size", "1m",
+                "--qd", "8", "--ops", "2000", "--json");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("\"engine\":\"workers\""), r.out());
+        assertEquals(2000, number(r.out(), "ops"));
+        assertEquals(0, number(r.out(), "errors"));
+    }
+
+    @Test
     void reservedEngineIsRefusedWithAClearMessage() {
-        Run r = run("bench", "--engine", "workers");
+        Run r = run("bench", "--engine", "kaio");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("reserved"), r.err());
     }

@@ -25,9 +25,9 @@ public final class BenchCommand implements Callable<Integer> {
     private static final Set<String> OPS = Set.of("nop", "read", "write", "randread", "randwrite",
             "statx", "openclose", "mkdir-unlink");
     private static final String OP_LIST = "nop, read, write, randread, randwrite, statx, openclose, mkdir-unlink";
-    private static final Set<String> ENGINES = Set.of("uring", "jdk-sync", "jdk-pool");
+    private static final Set<String> ENGINES = Set.of("uring", "workers", "jdk-sync", "jdk-pool");
     private static final Set<String> RESERVED_ENGINES =
-            Set.of("workers", "vt", "kaio", "kaio-asys", "jdk-async", "jdk-vt");
+            Set.of("vt", "kaio", "kaio-asys", "jdk-async", "jdk-vt");
 
     @Option(names = "--op", description = {"nop, read, write, randread, randwrite, or a metadata op on the files "
             + "of --dir: statx, openclose, mkdir-unlink (default: ${DEFAULT-VALUE}).",
@@ -99,7 +99,8 @@ public final class BenchCommand implements Callable<Integer> {
             return 1;
         }
         // The JDK engines make one blocking call at a time per thread: their queue depth is 1.
-        int effectiveQd = uring ? qd : 1;
+        boolean queued = uring || engine.equals("workers");
+        int effectiveQd = queued ? qd : 1;
         int effectiveBatch = !uring ? 1 : batch != null ? batch : op.equals("nop") ? 32 : qd;
         int effectiveThreads = threads != null ? threads : engine.equals("jdk-pool") ? 2 : 1;
         Path root = dir.toAbsolutePath().normalize();
@@ -126,13 +127,16 @@ public final class BenchCommand implements Callable<Integer> {
         }
         boolean meta = BenchSpec.META_OPS.contains(op);
         if (RESERVED_ENGINES.contains(engine)) {
-            return "engine '" + engine + "' is reserved for an engine asys does not have yet; available: uring"
+            return "engine '" + engine + "' is reserved for an engine asys does not have yet; available: uring, workers"
                     + (meta ? ", jdk-sync, jdk-pool" : "");
         }
         if (!ENGINES.contains(engine)) {
-            return "unknown --engine '" + engine + "'; available: uring, jdk-sync, jdk-pool";
+            return "unknown --engine '" + engine + "'; available: uring, workers, jdk-sync, jdk-pool";
         }
-        if (!engine.equals("uring") && !meta) {
+        if (engine.equals("workers") && op.equals("mkdir-unlink")) {
+            return "engine workers runs nop, read, write, randread, randwrite, statx and openclose";
+        }
+        if (engine.startsWith("jdk") && !meta) {
             return "engine " + engine + " runs only the metadata ops (statx, openclose, mkdir-unlink); "
                     + "for --op " + op + " use --engine uring";
         }
@@ -167,7 +171,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Report run(BenchSpec spec) throws Exception {
-        Workload workload = spec.isNop() ? new UringNopWorkload()
+        Workload workload = spec.engine().equals("workers") ? new AsysWorkload("workers")
+                : spec.isNop() ? new UringNopWorkload()
                 : !spec.isMeta() ? new UringFileWorkload()
                 : spec.engine().equals("uring") ? new UringMetaWorkload() : new JdkMetaWorkload();
         try {

@@ -31,6 +31,7 @@ public final class WorkerEngine implements Engine {
     public static final int WORKERS_DEFAULT = 32;
     public static final int DIRECT_SLOTS = 64;
     private static final long NO_DEADLINE = Long.MAX_VALUE;
+    private static final long SPIN_NANOS = 20_000L;
     private static final MemorySegment ONE = Arena.global().allocate(ValueLayout.JAVA_LONG);
 
     static {
@@ -97,6 +98,11 @@ public final class WorkerEngine implements Engine {
                 failFrom(head, r, e);
                 return;
             }
+        }
+        if (head.next == null && head.op instanceof Op.Nop) {
+            // A NOP has nothing to run: it completes here, as io_uring completes it inline.
+            Completions.complete(head, 0);
+            return;
         }
         if (head.next == null && head.timeout == null && tryInline(head)) {
             return;
@@ -201,6 +207,11 @@ public final class WorkerEngine implements Engine {
         while (!(stopped && pending.isEmpty())) {
             if (ring.poll(handler) > 0) {
                 continue;
+            }
+            // Spin briefly before sleeping: a completion that follows soon costs no eventfd round trip.
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            while (!ring.hasCompletions() && System.nanoTime() < spinUntil) {
+                Thread.onSpinWait();
             }
             if (ring.prepareWait()) {
                 libc.pread(eventFd, counter, 8, -1);
