@@ -26,6 +26,7 @@ public final class SyscallNumbers {
     public static final long SYNC_FILE_RANGE = A64 ? 84 : 277;
     public static final long OPENAT = A64 ? 56 : 257;
     public static final long STATX = A64 ? 291 : 332;
+    public static final long OPENAT2 = 437;
     public static final long RENAMEAT2 = A64 ? 276 : 316;
     public static final long UNLINKAT = A64 ? 35 : 263;
     public static final long MKDIRAT = A64 ? 34 : 258;

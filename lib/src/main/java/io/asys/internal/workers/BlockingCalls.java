@@ -105,6 +105,42 @@ final class BlockingCalls {
         return (int) sys.call(PREADV2, fd, scratch.address(), 1, offset, 0, io.asys.uring.IoUringAbi.RWF_NOWAIT);
     }
 
+    /**
+     * Metadata calls that can complete from the dentry and inode caches, tried without blocking
+     * (openat2 with RESOLVE_CACHED fails with EAGAIN instead of going to disk): open, statx (as
+     * an O_PATH open, statx of that fd, close), close. {@code -EAGAIN} means "give it to a worker".
+     */
+    int tryMetadataNoWait(Op<?> op) {
+        return switch (op) {
+            case Op.OpenAt o -> openCached(o.cPath(), o.flags() | O_CLOEXEC, o.mode());
+            case Op.Close o -> call(CLOSE, o.fd(), 0, 0, 0, 0);
+            case Op.Statx o -> {
+                int noFollow = (o.flags() & Op.AT_SYMLINK_NOFOLLOW) != 0 ? O_NOFOLLOW : 0;
+                int fd = openCached(o.cPath(), O_PATH | O_CLOEXEC | noFollow, 0);
+                if (fd < 0) {
+                    yield fd;
+                }
+                int res = call(STATX, fd, EMPTY_PATH.address(), o.flags() | Op.AT_EMPTY_PATH, o.mask(),
+                        o.buffer().address());
+                call(CLOSE, fd, 0, 0, 0, 0);
+                yield res;
+            }
+            default -> -Errno.EAGAIN;
+        };
+    }
+
+    private int openCached(MemorySegment path, int flags, int mode) {
+        scratch.set(ValueLayout.JAVA_LONG, 0, Integer.toUnsignedLong(flags));
+        scratch.set(ValueLayout.JAVA_LONG, 8, mode);
+        scratch.set(ValueLayout.JAVA_LONG, 16, RESOLVE_CACHED);
+        return call(OPENAT2, Op.AT_FDCWD, path.address(), scratch.address(), 24, 0);
+    }
+
+    private static final long RESOLVE_CACHED = 0x20;
+    private static final int O_PATH = 010000000;
+    private static final int O_NOFOLLOW = 0400000;
+    private static final MemorySegment EMPTY_PATH = Arena.global().allocate(1);
+
     private interface Call {
         int run();
     }

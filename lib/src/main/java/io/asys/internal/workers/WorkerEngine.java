@@ -125,8 +125,16 @@ public final class WorkerEngine implements Engine {
         }
     }
 
-    /** The fibril principle: a read whose data is cached completes here, on the submitting thread. */
+    /** The fibril principle: a read whose data is cached, or a lookup the caches can answer, completes here. */
     private boolean tryInline(Request<?> r) {
+        if (r.op instanceof Op.OpenAt || r.op instanceof Op.Statx || r.op instanceof Op.Close) {
+            int res = inline.get().tryMetadataNoWait(r.op);
+            if (res == -Errno.EAGAIN) {
+                return false;
+            }
+            Completions.complete(r, res);
+            return true;
+        }
         if (!(r.op instanceof Op.Read read) || read.handle().isDirectIo() || read.offset() < 0) {
             return false;
         }
