@@ -31,7 +31,6 @@ public final class WorkerEngine implements Engine {
     public static final int WORKERS_DEFAULT = 32;
     public static final int DIRECT_SLOTS = 64;
     private static final long NO_DEADLINE = Long.MAX_VALUE;
-    private static final long SPIN_NANOS = 20_000L;
     private static final MemorySegment ONE = Arena.global().allocate(ValueLayout.JAVA_LONG);
 
     static {
@@ -204,7 +203,7 @@ public final class WorkerEngine implements Engine {
     }
 
     private void dispatch() {
-        LibC libc = new LibC();
+        io.asys.internal.linux.Syscall sys = new io.asys.internal.linux.Syscall();
         MemorySegment counter = Arena.ofAuto().allocate(8, 8);
         CompletionRing.Handler handler = (userData, res, attributes) -> {
             Request<?> r = pending.remove(userData);
@@ -216,13 +215,9 @@ public final class WorkerEngine implements Engine {
             if (ring.poll(handler) > 0) {
                 continue;
             }
-            // Spin briefly before sleeping: a completion that follows soon costs no eventfd round trip.
-            long spinUntil = System.nanoTime() + SPIN_NANOS;
-            while (!ring.hasCompletions() && System.nanoTime() < spinUntil) {
-                Thread.onSpinWait();
-            }
             if (ring.prepareWait()) {
-                libc.pread(eventFd, counter, 8, -1);
+                // read(2), not pread: an eventfd has no offset (pread would fail at once with ESPIPE).
+                sys.call(io.asys.internal.linux.SyscallNumbers.READ, eventFd, counter.address(), 8, 0, 0, 0);
                 ring.endWait();
             }
         }
