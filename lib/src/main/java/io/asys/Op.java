@@ -38,9 +38,18 @@ public sealed interface Op<T> {
     /** The typed result of a successful raw result ({@code res >= 0}). */
     T result(int res);
 
-    /** A NUL-terminated copy of a path in native memory, freed by the GC once unreachable. */
-    static MemorySegment cString(Path path) {
-        return Arena.ofAuto().allocateFrom(path.toString());
+    /**
+     * A path as the kernel takes it: UTF-8, NUL-terminated, on the Java heap. Engines copy it into
+     * native memory they own for the time the operation is in flight.
+     */
+    static byte[] cString(Path path) {
+        byte[] utf8 = path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (byte b : utf8) {
+            if (b == 0) {
+                throw new IllegalArgumentException("path contains a NUL byte: " + path);
+            }
+        }
+        return java.util.Arrays.copyOf(utf8, utf8.length + 1);
     }
 
     /** Operations whose result is a count of bytes or a plain 0. */
@@ -117,7 +126,7 @@ public sealed interface Op<T> {
         }
     }
 
-    record OpenAt(Path file, int flags, int mode, MemorySegment cPath) implements Op<FileHandle> {
+    record OpenAt(Path file, int flags, int mode, byte[] cPath) implements Op<FileHandle> {
         public OpenAt(Path file, int flags, int mode) {
             this(file, flags, mode, Op.cString(file));
         }
@@ -135,9 +144,9 @@ public sealed interface Op<T> {
         }
     }
 
-    record Statx(Path file, int flags, int mask, MemorySegment cPath, MemorySegment buffer) implements Op<io.asys.Statx> {
+    record Statx(Path file, int flags, int mask, byte[] cPath) implements Op<io.asys.Statx> {
         public Statx(Path file, int flags, int mask) {
-            this(file, flags, mask, Op.cString(file), Arena.ofAuto().allocate(256, 8));
+            this(file, flags, mask, Op.cString(file));
         }
 
         public String name() {
@@ -148,12 +157,13 @@ public sealed interface Op<T> {
             return file.toString();
         }
 
+        /** Never called: the engine decodes the {@code struct statx} it owns into the request. */
         public io.asys.Statx result(int res) {
-            return io.asys.Statx.decode(buffer);
+            throw new IllegalStateException("the statx result is decoded by the engine");
         }
     }
 
-    record RenameAt(Path from, Path to, int flags, MemorySegment cFrom, MemorySegment cTo) implements CountOp {
+    record RenameAt(Path from, Path to, int flags, byte[] cFrom, byte[] cTo) implements CountOp {
         public RenameAt(Path from, Path to, int flags) {
             this(from, to, flags, Op.cString(from), Op.cString(to));
         }
@@ -167,7 +177,7 @@ public sealed interface Op<T> {
         }
     }
 
-    record UnlinkAt(Path file, int flags, MemorySegment cPath) implements CountOp {
+    record UnlinkAt(Path file, int flags, byte[] cPath) implements CountOp {
         public UnlinkAt(Path file, int flags) {
             this(file, flags, Op.cString(file));
         }
@@ -181,7 +191,7 @@ public sealed interface Op<T> {
         }
     }
 
-    record MkdirAt(Path dir, int mode, MemorySegment cPath) implements CountOp {
+    record MkdirAt(Path dir, int mode, byte[] cPath) implements CountOp {
         public MkdirAt(Path dir, int mode) {
             this(dir, mode, Op.cString(dir));
         }
@@ -195,7 +205,7 @@ public sealed interface Op<T> {
         }
     }
 
-    record SymlinkAt(Path target, Path link, MemorySegment cTarget, MemorySegment cLink) implements CountOp {
+    record SymlinkAt(Path target, Path link, byte[] cTarget, byte[] cLink) implements CountOp {
         public SymlinkAt(Path target, Path link) {
             this(target, link, Op.cString(target), Op.cString(link));
         }
@@ -209,7 +219,7 @@ public sealed interface Op<T> {
         }
     }
 
-    record LinkAt(Path existing, Path link, int flags, MemorySegment cExisting, MemorySegment cLink) implements CountOp {
+    record LinkAt(Path existing, Path link, int flags, byte[] cExisting, byte[] cLink) implements CountOp {
         public LinkAt(Path existing, Path link, int flags) {
             this(existing, link, flags, Op.cString(existing), Op.cString(link));
         }
@@ -246,7 +256,7 @@ public sealed interface Op<T> {
     }
 
     /** Opens into registered-file slot {@code slot} of the engine's ring (for chains). */
-    record OpenDirect(Path file, int flags, int mode, int slot, MemorySegment cPath) implements CountOp {
+    record OpenDirect(Path file, int flags, int mode, int slot, byte[] cPath) implements CountOp {
         public OpenDirect(Path file, int flags, int mode, int slot) {
             this(file, flags, mode, slot, Op.cString(file));
         }

@@ -26,7 +26,9 @@ public final class Completions {
         Throwable failure = null;
         try {
             if (res >= 0) {
-                result = request.op.result(res);
+                @SuppressWarnings("unchecked")
+                T decoded = (T) request.value;
+                result = decoded != null ? decoded : request.op.result(res);
             } else if (res == -Errno.ECANCELED && request.timedOut) {
                 failure = new OperationTimeoutException(request.op.name(), request.op.path(), request.timeout);
             } else {

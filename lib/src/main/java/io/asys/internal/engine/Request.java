@@ -24,6 +24,8 @@ public final class Request<T> {
     /** The ring's user data once submitted; -1 before. Engine thread only. */
     public long userData = -1;
     public boolean done;
+    /** A result the engine decoded from memory it owns (a statx), published with the completion. */
+    public Object value;
     /** Run once after the future is completed (releases the file handle's hold). */
     public Runnable onDone;
     /** The CQE of this request's link timeout has not been reaped yet. Engine thread only. */

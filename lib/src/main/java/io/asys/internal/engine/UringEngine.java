@@ -49,6 +49,8 @@ public final class UringEngine implements CompletionHandler, Engine {
     private volatile boolean closing;
     private int eventFd = -1;
     private IoUring ring;
+    /** Per-slot native memory for paths and statx results (engine thread only). */
+    private NativeScratch[] scratch;
     private boolean wakeArmed;
 
     /** Control messages that travel through the inbox with requests. */
@@ -78,6 +80,16 @@ public final class UringEngine implements CompletionHandler, Engine {
     /** Null if this kernel's io_uring can run {@code op}, else why not (the opcode it lacks). */
     public static String unsupported(io.asys.Op<?> op) {
         return UringPrep.unsupported(op);
+    }
+
+    /** The native scratch memory of ring slot {@code slot}, made on first use. */
+    private NativeScratch scratch(int slot) {
+        NativeScratch n = scratch[slot];
+        if (n == null) {
+            n = new NativeScratch();
+            scratch[slot] = n;
+        }
+        return n;
     }
 
     @Override
@@ -137,6 +149,7 @@ public final class UringEngine implements CompletionHandler, Engine {
     private void run() {
         try {
             ring = IoUring.open(config);
+            scratch = new NativeScratch[ring.maxInFlight()];
             int[] sparse = new int[DIRECT_SLOTS];
             java.util.Arrays.fill(sparse, -1);
             ring.registerFiles(sparse);
@@ -300,7 +313,7 @@ public final class UringEngine implements CompletionHandler, Engine {
                 finish(r, -Errno.ECANCELED);
             } else {
                 try {
-                    UringPrep.prep(sqe, r.op);
+                    UringPrep.prep(sqe, r.op, scratch(IoUring.slotIndex(sqe.userData())));
                 } catch (RuntimeException e) {
                     // The entry stays a NOP and completes unseen; the request fails here, exactly once.
                     failed = true;
@@ -361,6 +374,9 @@ public final class UringEngine implements CompletionHandler, Engine {
         if (a == WAKEUP) {
             wakeArmed = false;
         } else if (a instanceof Request<?> r) {
+            if (res >= 0 && r.op instanceof io.asys.Op.Statx) {
+                r.value = io.asys.Statx.decode(scratch(IoUring.slotIndex(userData)).statx());
+            }
             if (res == -Errno.ECANCELED && r.linkTimeoutPending) {
                 // Cancelled by its timeout, by a broken chain, by a cancel or by close: the
                 // timeout's own CQE (always posted) decides which; the two come in either order.

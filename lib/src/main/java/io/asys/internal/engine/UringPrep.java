@@ -61,7 +61,7 @@ final class UringPrep {
                         + " (needed by " + op.name() + ")";
     }
 
-    static void prep(Sqe sqe, Op<?> op) {
+    static void prep(Sqe sqe, Op<?> op, NativeScratch mem) {
         switch (op) {
             case Op.Nop n -> sqe.prepNop();
             case Op.Read r -> sqe.prepRead(r.handle().fd(), r.buffer(), r.offset());
@@ -70,17 +70,17 @@ final class UringPrep {
             case Op.Fallocate f -> sqe.prepFallocate(f.handle().fd(), f.mode(), f.offset(), f.length());
             case Op.Fadvise f -> sqe.prepFadvise(f.handle().fd(), f.offset(), f.length(), f.advice());
             case Op.Ftruncate f -> sqe.prepFtruncate(f.handle().fd(), f.length());
-            case Op.OpenAt o -> sqe.prepOpenat(Op.AT_FDCWD, o.cPath(), o.flags() | O_CLOEXEC, o.mode());
-            case Op.Statx s -> sqe.prepStatx(Op.AT_FDCWD, s.cPath(), s.flags(), s.mask(), s.buffer());
-            case Op.RenameAt r -> sqe.prepRenameat(Op.AT_FDCWD, r.cFrom(), Op.AT_FDCWD, r.cTo(), r.flags());
-            case Op.UnlinkAt u -> sqe.prepUnlinkat(Op.AT_FDCWD, u.cPath(), u.flags());
-            case Op.MkdirAt m -> sqe.prepMkdirat(Op.AT_FDCWD, m.cPath(), m.mode());
-            case Op.SymlinkAt s -> sqe.prepSymlinkat(s.cTarget(), Op.AT_FDCWD, s.cLink());
-            case Op.LinkAt l -> sqe.prepLinkat(Op.AT_FDCWD, l.cExisting(), Op.AT_FDCWD, l.cLink(), l.flags());
+            case Op.OpenAt o -> sqe.prepOpenat(Op.AT_FDCWD, mem.path(0, o.cPath()), o.flags() | O_CLOEXEC, o.mode());
+            case Op.Statx s -> sqe.prepStatx(Op.AT_FDCWD, mem.path(0, s.cPath()), s.flags(), s.mask(), mem.statx());
+            case Op.RenameAt r -> sqe.prepRenameat(Op.AT_FDCWD, mem.path(0, r.cFrom()), Op.AT_FDCWD, mem.path(1, r.cTo()), r.flags());
+            case Op.UnlinkAt u -> sqe.prepUnlinkat(Op.AT_FDCWD, mem.path(0, u.cPath()), u.flags());
+            case Op.MkdirAt m -> sqe.prepMkdirat(Op.AT_FDCWD, mem.path(0, m.cPath()), m.mode());
+            case Op.SymlinkAt s -> sqe.prepSymlinkat(mem.path(0, s.cTarget()), Op.AT_FDCWD, mem.path(1, s.cLink()));
+            case Op.LinkAt l -> sqe.prepLinkat(Op.AT_FDCWD, mem.path(0, l.cExisting()), Op.AT_FDCWD, mem.path(1, l.cLink()), l.flags());
             case Op.Timeout t -> sqe.prepTimeout(Timespec.of(t.duration()), 0, IORING_TIMEOUT_ETIME_SUCCESS);
             case Op.Close c -> sqe.prepClose(c.fd());
             // The kernel refuses O_CLOEXEC on a direct open (EINVAL): a direct descriptor is not in the fd table.
-            case Op.OpenDirect o -> sqe.prepOpenatDirect(Op.AT_FDCWD, o.cPath(), o.flags() & ~O_CLOEXEC, o.mode(), o.slot());
+            case Op.OpenDirect o -> sqe.prepOpenatDirect(Op.AT_FDCWD, mem.path(0, o.cPath()), o.flags() & ~O_CLOEXEC, o.mode(), o.slot());
             case Op.ReadDirect r -> sqe.prepRead(r.slot(), r.buffer(), r.offset()).flags(IOSQE_FIXED_FILE);
             case Op.CloseDirect c -> sqe.prepCloseDirect(c.slot());
             case Op.Readv r -> sqe.prepReadv(r.handle().fd(), r.buffers(), r.offset());

@@ -28,6 +28,7 @@ final class BlockingCalls {
     private final Syscall sys = new Syscall();
     private final MemorySegment scratch = Arena.ofAuto().allocate(64, 8);
     private final AtomicIntegerArray directFds;
+    private final io.asys.internal.engine.NativeScratch native_ = new io.asys.internal.engine.NativeScratch();
 
     BlockingCalls(AtomicIntegerArray directFds) {
         this.directFds = directFds;
@@ -50,13 +51,14 @@ final class BlockingCalls {
             case Op.Ftruncate o -> call(FTRUNCATE, o.handle().fd(), o.length(), 0, 0, 0);
             case Op.SyncFileRange o -> call(SYNC_FILE_RANGE, o.handle().fd(), o.offset(), Integer.toUnsignedLong(o.length()),
                     o.flags(), 0);
-            case Op.OpenAt o -> call(OPENAT, Op.AT_FDCWD, o.cPath().address(), o.flags() | O_CLOEXEC, o.mode(), 0);
-            case Op.Statx o -> call(STATX, Op.AT_FDCWD, o.cPath().address(), o.flags(), o.mask(), o.buffer().address());
-            case Op.RenameAt o -> call(RENAMEAT2, Op.AT_FDCWD, o.cFrom().address(), Op.AT_FDCWD, o.cTo().address(), o.flags());
-            case Op.UnlinkAt o -> call(UNLINKAT, Op.AT_FDCWD, o.cPath().address(), o.flags(), 0, 0);
-            case Op.MkdirAt o -> call(MKDIRAT, Op.AT_FDCWD, o.cPath().address(), o.mode(), 0, 0);
-            case Op.SymlinkAt o -> call(SYMLINKAT, o.cTarget().address(), Op.AT_FDCWD, o.cLink().address(), 0, 0);
-            case Op.LinkAt o -> call(LINKAT, Op.AT_FDCWD, o.cExisting().address(), Op.AT_FDCWD, o.cLink().address(), o.flags());
+            case Op.OpenAt o -> call(OPENAT, Op.AT_FDCWD, path(0, o.cPath()), o.flags() | O_CLOEXEC, o.mode(), 0);
+            case Op.Statx o -> statx(r, call(STATX, Op.AT_FDCWD, path(0, o.cPath()), o.flags(), o.mask(),
+                    scratchStatx()));
+            case Op.RenameAt o -> call(RENAMEAT2, Op.AT_FDCWD, path(0, o.cFrom()), Op.AT_FDCWD, path(1, o.cTo()), o.flags());
+            case Op.UnlinkAt o -> call(UNLINKAT, Op.AT_FDCWD, path(0, o.cPath()), o.flags(), 0, 0);
+            case Op.MkdirAt o -> call(MKDIRAT, Op.AT_FDCWD, path(0, o.cPath()), o.mode(), 0, 0);
+            case Op.SymlinkAt o -> call(SYMLINKAT, path(0, o.cTarget()), Op.AT_FDCWD, path(1, o.cLink()), 0, 0);
+            case Op.LinkAt o -> call(LINKAT, Op.AT_FDCWD, path(0, o.cExisting()), Op.AT_FDCWD, path(1, o.cLink()), o.flags());
             case Op.Timeout o -> sleep(r, System.nanoTime() + o.duration().toNanos());
             case Op.Close o -> call(CLOSE, o.fd(), 0, 0, 0, 0);
             case Op.OpenDirect o -> openDirect(o);
@@ -75,6 +77,22 @@ final class BlockingCalls {
                     () -> call(RECVFROM, o.handle().fd(), o.buffer().address(), o.buffer().byteSize(), o.flags(), 0));
             case Op.Shutdown o -> call(SHUTDOWN, o.handle().fd(), o.how(), 0, 0, 0);
         };
+    }
+
+    private long path(int which, byte[] cPath) {
+        return native_.path(which, cPath).address();
+    }
+
+    private long scratchStatx() {
+        return native_.statx().address();
+    }
+
+    /** A successful statx leaves its decoded result in the request (the buffer is this thread's). */
+    private int statx(Request<?> r, int res) {
+        if (res >= 0) {
+            r.value = io.asys.Statx.decode(native_.statx());
+        }
+        return res;
     }
 
     private int call(long nr, long a0, long a1, long a2, long a3, long a4) {
@@ -110,8 +128,8 @@ final class BlockingCalls {
      * (openat2 with RESOLVE_CACHED fails with EAGAIN instead of going to disk): open, statx (as
      * an O_PATH open, statx of that fd, close), close. {@code -EAGAIN} means "give it to a worker".
      */
-    int tryMetadataNoWait(Op<?> op) {
-        return switch (op) {
+    int tryMetadataNoWait(Request<?> r) {
+        return switch (r.op) {
             case Op.OpenAt o -> openCached(o.cPath(), o.flags() | O_CLOEXEC, o.mode());
             case Op.Close o -> call(CLOSE, o.fd(), 0, 0, 0, 0);
             case Op.Statx o -> {
@@ -120,8 +138,8 @@ final class BlockingCalls {
                 if (fd < 0) {
                     yield fd;
                 }
-                int res = call(STATX, fd, EMPTY_PATH.address(), o.flags() | Op.AT_EMPTY_PATH, o.mask(),
-                        o.buffer().address());
+                int res = statx(r, call(STATX, fd, EMPTY_PATH.address(), o.flags() | Op.AT_EMPTY_PATH, o.mask(),
+                        scratchStatx()));
                 call(CLOSE, fd, 0, 0, 0, 0);
                 yield res;
             }
@@ -129,11 +147,11 @@ final class BlockingCalls {
         };
     }
 
-    private int openCached(MemorySegment path, int flags, int mode) {
+    private int openCached(byte[] path, int flags, int mode) {
         scratch.set(ValueLayout.JAVA_LONG, 0, Integer.toUnsignedLong(flags));
         scratch.set(ValueLayout.JAVA_LONG, 8, mode);
         scratch.set(ValueLayout.JAVA_LONG, 16, RESOLVE_CACHED);
-        return call(OPENAT2, Op.AT_FDCWD, path.address(), scratch.address(), 24, 0);
+        return call(OPENAT2, Op.AT_FDCWD, path(0, path), scratch.address(), 24, 0);
     }
 
     private static final long RESOLVE_CACHED = 0x20;
@@ -199,7 +217,7 @@ final class BlockingCalls {
         if (o.slot() < 0 || o.slot() >= directFds.length()) {
             return -Errno.EINVAL;
         }
-        int fd = call(OPENAT, Op.AT_FDCWD, o.cPath().address(), o.flags() | O_CLOEXEC, o.mode(), 0);
+        int fd = call(OPENAT, Op.AT_FDCWD, path(0, o.cPath()), o.flags() | O_CLOEXEC, o.mode(), 0);
         if (fd < 0) {
             return fd;
         }

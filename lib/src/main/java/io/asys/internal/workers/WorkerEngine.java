@@ -127,7 +127,7 @@ public final class WorkerEngine implements Engine {
     /** The fibril principle: a read whose data is cached, or a lookup the caches can answer, completes here. */
     private boolean tryInline(Request<?> r) {
         if (r.op instanceof Op.OpenAt || r.op instanceof Op.Statx || r.op instanceof Op.Close) {
-            int res = inline.get().tryMetadataNoWait(r.op);
+            int res = inline.get().tryMetadataNoWait(r);
             if (res == -Errno.EAGAIN) {
                 return false;
             }
