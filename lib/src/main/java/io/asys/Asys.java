@@ -313,6 +313,28 @@ public final class Asys implements AutoCloseable {
         return submit(new Op.Shutdown(socket, how));
     }
 
+    /** openat2(2) with RESOLVE_* flags ({@link io.asys.uring.OpenHow}), e.g. RESOLVE_BENEATH. */
+    public AsysFuture<FileHandle> open2(Path path, int flags, int mode, long resolve) {
+        return submit(new Op.OpenAt2(path, flags, mode, resolve));
+    }
+
+    /** getxattr(2): completes with the value's size in bytes. */
+    public AsysFuture<Integer> getxattr(Path path, String attribute, MemorySegment value) {
+        return submit(new Op.GetXattr(path, attribute, value));
+    }
+
+    public AsysFuture<Integer> setxattr(Path path, String attribute, MemorySegment value, int flags) {
+        return submit(new Op.SetXattr(path, attribute, value, flags));
+    }
+
+    public AsysFuture<Integer> fgetxattr(FileHandle file, String attribute, MemorySegment value) {
+        return submit(new Op.FGetXattr(file, attribute, value));
+    }
+
+    public AsysFuture<Integer> fsetxattr(FileHandle file, String attribute, MemorySegment value, int flags) {
+        return submit(new Op.FSetXattr(file, attribute, value, flags));
+    }
+
     /** Completes after {@code duration}, without holding any thread. */
     public AsysFuture<Integer> sleep(Duration duration) {
         return submit(new Op.Timeout(duration));

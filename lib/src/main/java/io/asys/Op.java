@@ -43,10 +43,15 @@ public sealed interface Op<T> {
      * native memory they own for the time the operation is in flight.
      */
     static byte[] cString(Path path) {
-        byte[] utf8 = path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return cString(path.toString());
+    }
+
+    /** A string as the kernel takes it: UTF-8, NUL-terminated. */
+    static byte[] cString(String text) {
+        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         for (byte b : utf8) {
             if (b == 0) {
-                throw new IllegalArgumentException("path contains a NUL byte: " + path);
+                throw new IllegalArgumentException("contains a NUL byte: " + text);
             }
         }
         return java.util.Arrays.copyOf(utf8, utf8.length + 1);
@@ -394,6 +399,87 @@ public sealed interface Op<T> {
     record Shutdown(FileHandle handle, int how) implements CountOp {
         public String name() {
             return "shutdown";
+        }
+    }
+
+    /** openat2(2): {@code resolve} takes {@code RESOLVE_*} flags (see {@link io.asys.uring.OpenHow}). */
+    record OpenAt2(Path file, int flags, int mode, long resolve, byte[] cPath) implements Op<FileHandle> {
+        public OpenAt2(Path file, int flags, int mode, long resolve) {
+            this(file, flags, mode, resolve, Op.cString(file));
+        }
+
+        public String name() {
+            return "openat2";
+        }
+
+        public String path() {
+            return file.toString();
+        }
+
+        public FileHandle result(int res) {
+            return new FileHandle(res, file.toString(), (flags & O_DIRECT) != 0);
+        }
+    }
+
+    /** getxattr(2) into {@code value}; the result is the value's size. */
+    record GetXattr(Path file, String attribute, MemorySegment value, byte[] cPath, byte[] cName) implements CountOp {
+        public GetXattr(Path file, String attribute, MemorySegment value) {
+            this(file, attribute, value, Op.cString(file), Op.cString(attribute));
+        }
+
+        public String name() {
+            return "getxattr";
+        }
+
+        public String path() {
+            return file + " [" + attribute + "]";
+        }
+    }
+
+    /** setxattr(2) of {@code value}; {@code flags}: 0, XATTR_CREATE (1) or XATTR_REPLACE (2). */
+    record SetXattr(Path file, String attribute, MemorySegment value, int flags, byte[] cPath, byte[] cName)
+            implements CountOp {
+        public SetXattr(Path file, String attribute, MemorySegment value, int flags) {
+            this(file, attribute, value, flags, Op.cString(file), Op.cString(attribute));
+        }
+
+        public String name() {
+            return "setxattr";
+        }
+
+        public String path() {
+            return file + " [" + attribute + "]";
+        }
+    }
+
+    /** fgetxattr(2). */
+    record FGetXattr(FileHandle handle, String attribute, MemorySegment value, byte[] cName) implements CountOp {
+        public FGetXattr(FileHandle handle, String attribute, MemorySegment value) {
+            this(handle, attribute, value, Op.cString(attribute));
+        }
+
+        public String name() {
+            return "fgetxattr";
+        }
+
+        public String path() {
+            return handle.path() + " [" + attribute + "]";
+        }
+    }
+
+    /** fsetxattr(2). */
+    record FSetXattr(FileHandle handle, String attribute, MemorySegment value, int flags, byte[] cName)
+            implements CountOp {
+        public FSetXattr(FileHandle handle, String attribute, MemorySegment value, int flags) {
+            this(handle, attribute, value, flags, Op.cString(attribute));
+        }
+
+        public String name() {
+            return "fsetxattr";
+        }
+
+        public String path() {
+            return handle.path() + " [" + attribute + "]";
         }
     }
 }

@@ -401,6 +401,58 @@ public final class Sqe {
         return prepRw(IORING_OP_SHUTDOWN, fd, 0, how, 0);
     }
 
+    // ---- extended attributes ----------------------------------------------------------------
+
+    /** getxattr(2): the value of {@code name} of the file at {@code path}, into {@code value}. */
+    public Sqe prepGetxattr(MemorySegment name, MemorySegment value, MemorySegment path) {
+        Buffers.checkCString(name);
+        Buffers.checkCString(path);
+        Buffers.checkNative(value, true);
+        slots.keepAlive(slot, new Object[] {name, value, path});
+        prepRw(IORING_OP_GETXATTR, 0, name.address(), (int) value.byteSize(), value.address());
+        sqes.set(ValueLayout.JAVA_LONG_UNALIGNED, at + SqeDescriptor.ADDR3, path.address());
+        return this;
+    }
+
+    /** fgetxattr(2). */
+    public Sqe prepFgetxattr(int fd, MemorySegment name, MemorySegment value) {
+        Buffers.checkCString(name);
+        Buffers.checkNative(value, true);
+        slots.keepAlive(slot, new Object[] {name, value});
+        return prepRw(IORING_OP_FGETXATTR, fd, name.address(), (int) value.byteSize(), value.address());
+    }
+
+    /** setxattr(2) with XATTR_CREATE / XATTR_REPLACE flags. */
+    public Sqe prepSetxattr(MemorySegment name, MemorySegment value, MemorySegment path, int flags) {
+        Buffers.checkCString(name);
+        Buffers.checkCString(path);
+        Buffers.checkNative(value, false);
+        slots.keepAlive(slot, new Object[] {name, value, path});
+        prepRw(IORING_OP_SETXATTR, 0, name.address(), (int) value.byteSize(), value.address());
+        sqes.set(ValueLayout.JAVA_LONG_UNALIGNED, at + SqeDescriptor.ADDR3, path.address());
+        return opFlags(flags);
+    }
+
+    /** fsetxattr(2). */
+    public Sqe prepFsetxattr(int fd, MemorySegment name, MemorySegment value, int flags) {
+        Buffers.checkCString(name);
+        Buffers.checkNative(value, false);
+        slots.keepAlive(slot, new Object[] {name, value});
+        prepRw(IORING_OP_FSETXATTR, fd, name.address(), (int) value.byteSize(), value.address());
+        return opFlags(flags);
+    }
+
+    /** openat2(2) with a {@code struct open_how} of 24 bytes in {@code how}. */
+    public Sqe prepOpenat2(int dfd, MemorySegment path, MemorySegment how) {
+        Buffers.checkCString(path);
+        Buffers.checkNative(how, false);
+        if (how.byteSize() < OpenHow.SIZE) {
+            throw new IllegalArgumentException("struct open_how needs 24 bytes, not " + how.byteSize());
+        }
+        slots.keepAlive(slot, new Object[] {path, how});
+        return prepRw(IORING_OP_OPENAT2, dfd, path.address(), OpenHow.SIZE, how.address());
+    }
+
     private void keep(Object o) {
         slots.keepAlive(slot, o);
     }

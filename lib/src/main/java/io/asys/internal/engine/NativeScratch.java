@@ -14,11 +14,13 @@ public final class NativeScratch {
     private static final int STATX_SIZE = 256;
 
     private final MemorySegment statx;
+    private final MemorySegment openHow;
     private final MemorySegment[] paths = new MemorySegment[2];
 
     public NativeScratch() {
         Arena arena = Arena.ofAuto();
         this.statx = arena.allocate(STATX_SIZE, 8);
+        this.openHow = arena.allocate(24, 8);
         this.paths[0] = arena.allocate(PATH_ROOM);
         this.paths[1] = arena.allocate(PATH_ROOM);
     }
@@ -32,6 +34,14 @@ public final class NativeScratch {
         }
         MemorySegment.copy(cPath, 0, room, ValueLayout.JAVA_BYTE, 0, cPath.length);
         return room.asSlice(0, cPath.length);
+    }
+
+    /** A {@code struct open_how} filled with flags, mode and resolve. */
+    public MemorySegment openHow(long flags, long mode, long resolve) {
+        openHow.set(ValueLayout.JAVA_LONG, 0, flags);
+        openHow.set(ValueLayout.JAVA_LONG, 8, mode);
+        openHow.set(ValueLayout.JAVA_LONG, 16, resolve);
+        return openHow;
     }
 
     /** The {@code struct statx} buffer. */

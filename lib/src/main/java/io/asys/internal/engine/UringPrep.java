@@ -50,6 +50,11 @@ final class UringPrep {
             case Op.Send s -> IORING_OP_SEND;
             case Op.Recv r -> IORING_OP_RECV;
             case Op.Shutdown s -> IORING_OP_SHUTDOWN;
+            case Op.OpenAt2 o -> IORING_OP_OPENAT2;
+            case Op.GetXattr g -> IORING_OP_GETXATTR;
+            case Op.SetXattr x -> IORING_OP_SETXATTR;
+            case Op.FGetXattr g -> IORING_OP_FGETXATTR;
+            case Op.FSetXattr x -> IORING_OP_FSETXATTR;
         };
     }
 
@@ -95,6 +100,12 @@ final class UringPrep {
             case Op.Send s -> sqe.prepSend(s.handle().fd(), s.buffer(), s.flags());
             case Op.Recv r -> sqe.prepRecv(r.handle().fd(), r.buffer(), r.flags());
             case Op.Shutdown s -> sqe.prepShutdown(s.handle().fd(), s.how());
+            case Op.OpenAt2 o -> sqe.prepOpenat2(Op.AT_FDCWD, mem.path(0, o.cPath()),
+                    mem.openHow(Integer.toUnsignedLong(o.flags() | O_CLOEXEC), o.mode(), o.resolve()));
+            case Op.GetXattr g -> sqe.prepGetxattr(mem.path(1, g.cName()), g.value(), mem.path(0, g.cPath()));
+            case Op.SetXattr x -> sqe.prepSetxattr(mem.path(1, x.cName()), x.value(), mem.path(0, x.cPath()), x.flags());
+            case Op.FGetXattr g -> sqe.prepFgetxattr(g.handle().fd(), mem.path(1, g.cName()), g.value());
+            case Op.FSetXattr x -> sqe.prepFsetxattr(x.handle().fd(), mem.path(1, x.cName()), x.value(), x.flags());
         }
     }
 

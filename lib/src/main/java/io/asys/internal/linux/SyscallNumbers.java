@@ -27,6 +27,10 @@ public final class SyscallNumbers {
     public static final long OPENAT = A64 ? 56 : 257;
     public static final long STATX = A64 ? 291 : 332;
     public static final long OPENAT2 = 437;
+    public static final long SETXATTR = A64 ? 5 : 188;
+    public static final long FSETXATTR = A64 ? 7 : 190;
+    public static final long GETXATTR = A64 ? 8 : 191;
+    public static final long FGETXATTR = A64 ? 10 : 193;
     public static final long RENAMEAT2 = A64 ? 276 : 316;
     public static final long UNLINKAT = A64 ? 35 : 263;
     public static final long MKDIRAT = A64 ? 34 : 258;

@@ -76,6 +76,16 @@ final class BlockingCalls {
             case Op.Recv o -> waitThen(r, o.handle().fd(), POLLIN, deadline,
                     () -> call(RECVFROM, o.handle().fd(), o.buffer().address(), o.buffer().byteSize(), o.flags(), 0));
             case Op.Shutdown o -> call(SHUTDOWN, o.handle().fd(), o.how(), 0, 0, 0);
+            case Op.OpenAt2 o -> call(OPENAT2, Op.AT_FDCWD, path(0, o.cPath()),
+                    native_.openHow(Integer.toUnsignedLong(o.flags() | O_CLOEXEC), o.mode(), o.resolve()).address(), 24, 0);
+            case Op.GetXattr o -> call(GETXATTR, path(0, o.cPath()), path(1, o.cName()), o.value().address(),
+                    o.value().byteSize(), 0);
+            case Op.SetXattr o -> call(SETXATTR, path(0, o.cPath()), path(1, o.cName()), o.value().address(),
+                    o.value().byteSize(), o.flags());
+            case Op.FGetXattr o -> call(FGETXATTR, o.handle().fd(), path(1, o.cName()), o.value().address(),
+                    o.value().byteSize(), 0);
+            case Op.FSetXattr o -> call(FSETXATTR, o.handle().fd(), path(1, o.cName()), o.value().address(),
+                    o.value().byteSize(), o.flags());
         };
     }
 

@@ -20,6 +20,10 @@ final class OpChecks {
             case Op.ReadDirect o -> Buffers.checkNative(o.buffer(), true);
             case Op.Send o -> Buffers.checkNative(o.buffer(), false);
             case Op.Recv o -> Buffers.checkNative(o.buffer(), true);
+            case Op.GetXattr o -> Buffers.checkNative(o.value(), true);
+            case Op.FGetXattr o -> Buffers.checkNative(o.value(), true);
+            case Op.SetXattr o -> Buffers.checkNative(o.value(), false);
+            case Op.FSetXattr o -> Buffers.checkNative(o.value(), false);
             default -> {
                 // Paths, statx buffers and socket addresses are made by asys itself.
             }
