@@ -93,6 +93,18 @@ class BenchCommandTest {
     }
 
     @Test
+    void longRunsOfInlineCompletionsDoNotDeepenTheStack() {
+        // The worker engine completes NOPs inline: 300,000 in a row once overflowed the stack.
+        Run r = run("bench", "--op", "nop", "--engine", "workers", "--qd", "1", "--ops", "300000", "--json");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(300000, number(r.out(), "ops"));
+        assumeTrue(IoUringSupport.isAvailable(), IoUringSupport::unavailabilityCause);
+        Run typed = run("bench", "--op", "nop", "--engine", "typed-uring", "--qd", "4", "--ops", "20000", "--json");
+        assertEquals(0, typed.exit(), typed.err());
+        assertEquals(20000, number(typed.out(), "ops"));
+    }
+
+    @Test
     void reservedEngineIsRefusedWithAClearMessage() {
         Run r = run("bench", "--engine", "kaio");
         assertEquals(2, r.exit());

@@ -25,7 +25,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static final Set<String> OPS = Set.of("nop", "read", "write", "randread", "randwrite",
             "statx", "openclose", "mkdir-unlink");
     private static final String OP_LIST = "nop, read, write, randread, randwrite, statx, openclose, mkdir-unlink";
-    private static final Set<String> ENGINES = Set.of("uring", "workers", "jdk-sync", "jdk-pool");
+    private static final Set<String> ENGINES = Set.of("uring", "workers", "typed-uring", "jdk-sync", "jdk-pool");
     private static final Set<String> RESERVED_ENGINES =
             Set.of("vt", "kaio", "kaio-asys", "jdk-async", "jdk-vt");
 
@@ -77,9 +77,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "thread on its own share of the files (default: 1; 2 for jdk-pool)")
     Integer threads;
 
-    @Option(names = "--engine", description = {"uring; for the metadata ops also jdk-sync (blocking "
-            + "java.nio.file.Files calls on one thread) and jdk-pool (the same on --threads platform threads). "
-            + "workers, vt, kaio, kaio-asys, jdk-async, jdk-vt: reserved for coming engines "
+    @Option(names = "--engine", description = {"uring (the low-level ring), typed-uring (the typed API on "
+            + "io_uring), workers (the typed API on the worker engine); for the metadata ops also jdk-sync "
+            + "(blocking java.nio.file.Files calls on one thread) and jdk-pool (the same on --threads platform "
+            + "threads). vt, kaio, kaio-asys, jdk-async, jdk-vt: reserved for coming engines "
             + "(default: ${DEFAULT-VALUE})"}, defaultValue = "uring")
     String engine;
 
@@ -99,7 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
             return 1;
         }
         // The JDK engines make one blocking call at a time per thread: their queue depth is 1.
-        boolean queued = uring || engine.equals("workers");
+        boolean queued = uring || engine.equals("workers") || engine.equals("typed-uring");
         int effectiveQd = queued ? qd : 1;
         // Default batch: everything ready at once, except with O_DIRECT, where batches of 4 kept the
         // virtio disk measured here as busy as fio's one-at-a-time submission and 32 did not.
@@ -135,8 +136,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (!ENGINES.contains(engine)) {
             return "unknown --engine '" + engine + "'; available: uring, workers, jdk-sync, jdk-pool";
         }
-        if (engine.equals("workers") && op.equals("mkdir-unlink")) {
-            return "engine workers runs nop, read, write, randread, randwrite, statx and openclose";
+        if ((engine.equals("workers") || engine.equals("typed-uring")) && op.equals("mkdir-unlink")) {
+            return "engine " + engine + " runs nop, read, write, randread, randwrite, statx and openclose";
         }
         if (engine.startsWith("jdk") && !meta) {
             return "engine " + engine + " runs only the metadata ops (statx, openclose, mkdir-unlink); "
@@ -174,6 +175,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Report run(BenchSpec spec) throws Exception {
         Workload workload = spec.engine().equals("workers") ? new AsysWorkload("workers")
+                : spec.engine().equals("typed-uring") ? new AsysWorkload("uring")
                 : spec.isNop() ? new UringNopWorkload()
                 : !spec.isMeta() ? new UringFileWorkload()
                 : spec.engine().equals("uring") ? new UringMetaWorkload() : new JdkMetaWorkload();
