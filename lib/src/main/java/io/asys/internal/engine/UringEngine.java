@@ -47,7 +47,10 @@ public final class UringEngine implements CompletionHandler, Engine {
     private final MemorySegment wakeBuffer = Arena.ofAuto().allocate(8, 8);
     private volatile boolean sleeping;
     private volatile boolean closing;
-    private int eventFd = -1;
+    /** Signals of the eventfd in progress, and whether shutdown closed it (see {@link #signal}). */
+    private final java.util.concurrent.atomic.AtomicInteger signalling = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean eventFdClosed;
+    private volatile int eventFd = -1;
     private IoUring ring;
     /** Per-slot native memory for paths and statx results (engine thread only). */
     private NativeScratch[] scratch;
@@ -142,7 +145,22 @@ public final class UringEngine implements CompletionHandler, Engine {
 
     private void wake() {
         if (sleeping) {
-            LibC.signalEventfd(eventFd, ONE);
+            signal();
+        }
+    }
+
+    /**
+     * Writes the eventfd unless shutdown closed it: a submitter that saw {@code sleeping} just
+     * before the engine shut down must not write 8 bytes into whatever file reused the number.
+     */
+    private void signal() {
+        signalling.incrementAndGet();
+        try {
+            if (!eventFdClosed) {
+                LibC.signalEventfd(eventFd, ONE);
+            }
+        } finally {
+            signalling.decrementAndGet();
         }
     }
 
@@ -402,7 +420,7 @@ public final class UringEngine implements CompletionHandler, Engine {
             return;
         }
         closing = true;
-        LibC.signalEventfd(eventFd, ONE);
+        signal();
         if (Thread.currentThread() == thread) {
             // Called from a completion callback: the engine finishes its shutdown when the callback returns.
             return;
@@ -427,6 +445,10 @@ public final class UringEngine implements CompletionHandler, Engine {
             Completions.complete(r, -Errno.ECANCELED);
         }
         held.clear();
+        eventFdClosed = true;
+        while (signalling.get() != 0) {
+            Thread.onSpinWait();
+        }
         new LibC().close(eventFd);
         // Requests that raced with close: nothing takes them any more.
         Object o;

@@ -112,6 +112,10 @@ public final class CompletionRing {
     }
 
     private void wake() {
+        // Store-load fence (Dekker with prepareWait): the commit above is a release store, which
+        // alone may be reordered after this load; the consumer could then miss the record while
+        // we miss its WAITING flag, and sleep with a completion in the ring.
+        VarHandle.fullFence();
         if ((int) INT.getVolatile(header, WAITING) != 0) {
             signal.signal();
         }
@@ -171,6 +175,7 @@ public final class CompletionRing {
      */
     public boolean prepareWait() {
         INT.setVolatile(header, WAITING, 1);
+        VarHandle.fullFence();
         if (hasCompletions()) {
             INT.setVolatile(header, WAITING, 0);
             return false;

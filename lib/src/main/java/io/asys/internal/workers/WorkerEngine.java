@@ -16,8 +16,12 @@ import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The worker engine (thread-based AIO): every operation runs as its blocking system call on a
@@ -39,7 +43,8 @@ public final class WorkerEngine implements Engine {
 
     private final LinkedBlockingDeque<Request<?>> queue = new LinkedBlockingDeque<>();
     private final Map<Long, Request<?>> pending = new ConcurrentHashMap<>();
-    private final Map<Request<?>, ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
+    /** Sleeps waiting for the timer; the cell is empty until schedule() returned. Removing the entry claims the completion. */
+    private final Map<Request<?>, AtomicReference<ScheduledFuture<?>>> timers = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicIntegerArray directFds = new AtomicIntegerArray(DIRECT_SLOTS);
     private final Request<?>[] running;
@@ -49,8 +54,13 @@ public final class WorkerEngine implements Engine {
     private final CompletionRing ring;
     private final int eventFd;
     private final ThreadLocal<BlockingCalls> inline;
+    private final AtomicBoolean closeStarted = new AtomicBoolean();
+    /** Posts in progress: the dispatcher closes the eventfd only once none is (see {@link #post}). */
+    private final AtomicInteger posting = new AtomicInteger();
     private volatile boolean closing;
     private volatile boolean stopped;
+    /** The dispatcher has exited: posts complete their request on the posting thread. */
+    private volatile boolean dispatcherGone;
 
     public WorkerEngine(int workerCount) {
         for (int i = 0; i < DIRECT_SLOTS; i++) {
@@ -111,11 +121,23 @@ public final class WorkerEngine implements Engine {
             pending.put(r.userData, r);
         }
         if (head.next == null && head.op instanceof Op.Timeout t) {
-            timers.put(head, timer.schedule(() -> {
-                if (timers.remove(head) != null) {
-                    post(head, 0);
-                }
-            }, t.duration().toNanos(), TimeUnit.NANOSECONDS));
+            // Recorded before scheduling: a zero-length sleep may fire before schedule() returns.
+            AtomicReference<ScheduledFuture<?>> cell = new AtomicReference<>();
+            timers.put(head, cell);
+            try {
+                cell.set(timer.schedule(() -> {
+                    if (timers.remove(head) != null) {
+                        post(head, 0);
+                    }
+                }, t.duration().toNanos(), TimeUnit.NANOSECONDS));
+            } catch (RejectedExecutionException e) {
+                // The timer is shut down: close is under way.
+            }
+            // Close may have swept the timers between our check and our put.
+            if ((closing || cell.get() == null) && timers.remove(head) != null) {
+                cancelTimer(cell);
+                post(head, -Errno.ECANCELED);
+            }
             return;
         }
         queue.offer(head);
@@ -198,8 +220,42 @@ public final class WorkerEngine implements Engine {
         return res < wanted;
     }
 
+    /**
+     * Hands a result to the dispatcher; once it has exited (close), completes the request here.
+     * The {@code posting} count keeps the dispatcher from closing the eventfd under a post's signal.
+     */
     private void post(Request<?> r, int res) {
-        ring.offer(r.userData, res, null);
+        posting.incrementAndGet();
+        try {
+            if (!dispatcherGone) {
+                ring.offer(r.userData, res, null);
+                return;
+            }
+        } finally {
+            posting.decrementAndGet();
+        }
+        Request<?> p = pending.remove(r.userData);
+        if (p != null) {
+            Completions.complete(p, res);
+        }
+    }
+
+    private void wakeDispatcher() {
+        posting.incrementAndGet();
+        try {
+            if (!dispatcherGone) {
+                LibC.signalEventfd(eventFd, ONE);
+            }
+        } finally {
+            posting.decrementAndGet();
+        }
+    }
+
+    private static void cancelTimer(AtomicReference<ScheduledFuture<?>> cell) {
+        ScheduledFuture<?> f = cell.get();
+        if (f != null) {
+            f.cancel(false);
+        }
     }
 
     private void dispatch() {
@@ -221,15 +277,21 @@ public final class WorkerEngine implements Engine {
                 ring.endWait();
             }
         }
+        // From here on posts complete their requests themselves; wait out those already posting.
+        dispatcherGone = true;
+        while (posting.get() != 0) {
+            Thread.onSpinWait();
+        }
         ring.poll(handler);
+        new LibC().close(eventFd);
     }
 
     @Override
     public void cancel(Request<?> request) {
         request.cancelRequested = true;
-        ScheduledFuture<?> t = timers.remove(request);
+        AtomicReference<ScheduledFuture<?>> t = timers.remove(request);
         if (t != null) {
-            t.cancel(false);
+            cancelTimer(t);
             post(request, -Errno.ECANCELED);
         } else if (queue.remove(request)) {
             cancelChain(request, -Errno.ECANCELED);
@@ -302,7 +364,7 @@ public final class WorkerEngine implements Engine {
     /** Cancels what waits, asks running calls to stop, and returns once every request completed. */
     @Override
     public void close() {
-        if (closing) {
+        if (!closeStarted.compareAndSet(false, true)) {
             return;
         }
         closing = true;
@@ -311,7 +373,7 @@ public final class WorkerEngine implements Engine {
         }
         for (var e : timers.entrySet()) {
             if (timers.remove(e.getKey()) != null) {
-                e.getValue().cancel(false);
+                cancelTimer(e.getValue());
                 post(e.getKey(), -Errno.ECANCELED);
             }
         }
@@ -325,10 +387,11 @@ public final class WorkerEngine implements Engine {
             join(w);
         }
         timer.shutdownNow();
-        LibC.signalEventfd(eventFd, ONE);
+        wakeDispatcher();
         if (Thread.currentThread() != dispatcher) {
+            // The dispatcher closes the eventfd itself when it exits: closing it here while a
+            // worker stuck in a call may still signal it would let the signal hit a reused fd.
             join(dispatcher);
-            new LibC().close(eventFd);
         }
     }
 
