@@ -28,6 +28,8 @@ public final class Asys implements AutoCloseable {
     private final Engine engine;
     /** The worker engine for operations the primary cannot run (opcodes this kernel lacks); made on first use. */
     private volatile WorkerEngine fallback;
+    /** Set by close, under this object's lock, so no fallback engine is made after it. */
+    private boolean closed;
     private final String engineName;
     private final String engineCause;
     private final ExecutorService rawWorkers;
@@ -116,11 +118,15 @@ public final class Asys implements AutoCloseable {
         return engine;
     }
 
-    private WorkerEngine fallback() {
+    private Engine fallback() {
         WorkerEngine w = fallback;
         if (w == null) {
             synchronized (this) {
                 w = fallback;
+                if (closed) {
+                    // Closing: the primary engine refuses the request like any other after close.
+                    return engine;
+                }
                 if (w == null) {
                     w = new WorkerEngine(4);
                     fallback = w;
@@ -445,9 +451,14 @@ public final class Asys implements AutoCloseable {
     /** Cancels and completes everything in flight, then stops the engine and the raw workers. */
     @Override
     public void close() {
+        WorkerEngine w;
+        synchronized (this) {
+            closed = true;
+            w = fallback;
+        }
         engine.close();
-        if (fallback != null) {
-            fallback.close();
+        if (w != null) {
+            w.close();
         }
         rawWorkers.shutdown();
     }

@@ -316,6 +316,26 @@ public final class UringEngine implements CompletionHandler, Engine {
                 return;
             }
         }
+        for (Request<?> r = head; r != null; r = r.next) {
+            try {
+                OpChecks.check(r.op);
+            } catch (RuntimeException e) {
+                // Refused before any step runs, as on the worker engine: the bad step fails with
+                // the check's exception, every other step with ECANCELED.
+                for (Request<?> c = head; c != null; c = c.next) {
+                    if (c == r) {
+                        c.done = true;
+                        c.future.completeExceptionally(e);
+                        if (c.onDone != null) {
+                            c.onDone.run();
+                        }
+                    } else {
+                        Completions.complete(c, -Errno.ECANCELED);
+                    }
+                }
+                return;
+            }
+        }
         boolean failed = false;
         for (Request<?> r = head; r != null; r = r.next) {
             Sqe sqe = ring.getSqe();

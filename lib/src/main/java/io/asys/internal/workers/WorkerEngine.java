@@ -4,6 +4,7 @@ import io.asys.Errno;
 import io.asys.Op;
 import io.asys.internal.engine.Completions;
 import io.asys.internal.engine.Engine;
+import io.asys.internal.engine.OpChecks;
 import io.asys.internal.engine.Request;
 import io.asys.internal.linux.LibC;
 

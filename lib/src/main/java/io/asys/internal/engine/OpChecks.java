@@ -1,17 +1,18 @@
-package io.asys.internal.workers;
+package io.asys.internal.engine;
 
 import io.asys.Op;
 import io.asys.uring.Buffers;
 
 /**
- * The buffer checks the io_uring prep helpers make, made again for the worker engine, so both
- * engines refuse the same bad input with the same exception before anything reaches the kernel.
+ * The buffer checks the io_uring prep helpers make, made up front for every step of a request by
+ * both engines, so both refuse the same bad input with the same exception, before any step of a
+ * chain has run.
  */
-final class OpChecks {
+public final class OpChecks {
     private OpChecks() {
     }
 
-    static void check(Op<?> op) {
+    public static void check(Op<?> op) {
         switch (op) {
             case Op.Read o -> Buffers.checkNative(o.buffer(), true);
             case Op.Write o -> Buffers.checkNative(o.buffer(), false);
