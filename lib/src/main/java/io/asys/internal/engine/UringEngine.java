@@ -29,6 +29,8 @@ public final class UringEngine implements CompletionHandler, Engine {
     public static final int DIRECT_SLOTS = 64;
     private static final Object LINK_TIMEOUT = new Object();
     private static final Object WAKEUP = new Object();
+    /** Scratch memory of requests the kernel never gave back at close: kept for the process's life. */
+    private static final java.util.List<Object> LEAKED_SCRATCH = new java.util.ArrayList<>();
     private static final MemorySegment ONE = Arena.global().allocate(ValueLayout.JAVA_LONG);
 
     static {
@@ -460,6 +462,12 @@ public final class UringEngine implements CompletionHandler, Engine {
             }
         }
         ring.close(this);
+        if (ring.inFlight() > 0) {
+            // The kernel kept operations past the drain: their scratch memory must outlive them.
+            synchronized (LEAKED_SCRATCH) {
+                LEAKED_SCRATCH.add(scratch);
+            }
+        }
         // A held cancel whose link timeout the kernel never gave back: it was not a timeout.
         for (Request<?> r : held) {
             Completions.complete(r, -Errno.ECANCELED);
