@@ -3,49 +3,27 @@ package io.asys.cli;
 import io.asys.uring.IoUringSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class BenchCommandTest {
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try {
-            int exit = new CommandLine(new Main()).execute(args);
-            return new Run(exit, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static double number(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.]+)").matcher(json);
-        assertTrue(m.find(), () -> "no numeric key " + key + " in " + json);
-        return Double.parseDouble(m.group(1));
+        return CliRun.number(json, key);
     }
 
     @Test
     void nopJsonCarriesTheDocumentedKeys() {
         assumeTrue(IoUringSupport.isAvailable(), IoUringSupport::unavailabilityCause);
-        Run r = run("bench", "--op", "nop", "--batch", "8", "--ops", "800", "--json");
+        CliRun r = run("bench", "--op", "nop", "--batch", "8", "--ops", "800", "--json");
         assertEquals(0, r.exit(), r.err());
         String json = r.out().trim();
         assertTrue(json.contains("\"engine\":\"uring\""), json);
@@ -62,7 +40,7 @@ class BenchCommandTest {
     void randreadCreatesTheFileAndDoesExactlyTheRequestedOps(@TempDir Path dir) throws Exception {
         assumeTrue(IoUringSupport.isAvailable(), IoUringSupport::unavailabilityCause);
         Path file = dir.resolve("bench.dat");
-        Run r = run("bench", "--op", "randread", "--file", file.toString(), "--size", "1m", "--bs", "4k",
+        CliRun r = run("bench", "--op", "randread", "--file", file.toString(), "--size", "1m", "--bs", "4k",
                 "--qd", "8", "--ops", "3000", "--json");
         assertEquals(0, r.exit(), r.err());
         assertEquals(1 << 20, Files.size(file));
@@ -75,7 +53,7 @@ class BenchCommandTest {
     void randwriteWritesThroughTheRing(@TempDir Path dir) {
         assumeTrue(IoUringSupport.isAvailable(), IoUringSupport::unavailabilityCause);
         Path file = dir.resolve("w.dat");
-        Run r = run("bench", "--op", "randwrite", "--file", file.toString(), "--size", "256k", "--qd", "4",
+        CliRun r = run("bench", "--op", "randwrite", "--file", file.toString(), "--size", "256k", "--qd", "4",
                 "--ops", "500", "--json");
         assertEquals(0, r.exit(), r.err());
         assertEquals(500, number(r.out(), "ops"));
@@ -84,7 +62,7 @@ class BenchCommandTest {
     @Test
     void workersEngineRunsTheSameJobs(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path file = dir.resolve("w.dat");
-        Run r = run("bench", "--op", "randread", "--engine", "workers", "--file", file.toString(), "--size", "1m",
+        CliRun r = run("bench", "--op", "randread", "--engine", "workers", "--file", file.toString(), "--size", "1m",
                 "--qd", "8", "--ops", "2000", "--json");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("\"engine\":\"workers\""), r.out());
@@ -95,25 +73,25 @@ class BenchCommandTest {
     @Test
     void longRunsOfInlineCompletionsDoNotDeepenTheStack() {
         // The worker engine completes NOPs inline: 300,000 in a row once overflowed the stack.
-        Run r = run("bench", "--op", "nop", "--engine", "workers", "--qd", "1", "--ops", "300000", "--json");
+        CliRun r = run("bench", "--op", "nop", "--engine", "workers", "--qd", "1", "--ops", "300000", "--json");
         assertEquals(0, r.exit(), r.err());
         assertEquals(300000, number(r.out(), "ops"));
         assumeTrue(IoUringSupport.isAvailable(), IoUringSupport::unavailabilityCause);
-        Run typed = run("bench", "--op", "nop", "--engine", "typed-uring", "--qd", "4", "--ops", "20000", "--json");
+        CliRun typed = run("bench", "--op", "nop", "--engine", "typed-uring", "--qd", "4", "--ops", "20000", "--json");
         assertEquals(0, typed.exit(), typed.err());
         assertEquals(20000, number(typed.out(), "ops"));
     }
 
     @Test
     void reservedEngineIsRefusedWithAClearMessage() {
-        Run r = run("bench", "--engine", "kaio");
+        CliRun r = run("bench", "--engine", "kaio");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("reserved"), r.err());
     }
 
     @Test
     void directNeedsSectorMultipleBlockSize() {
-        Run r = run("bench", "--op", "randread", "--direct", "--bs", "1000");
+        CliRun r = run("bench", "--op", "randread", "--direct", "--bs", "1000");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("multiple of 512"), r.err());
     }
@@ -121,14 +99,14 @@ class BenchCommandTest {
     @Test
     void readingADirectoryReportsTheErrnoAndThePath(@TempDir Path dir) {
         assumeTrue(IoUringSupport.isAvailable(), IoUringSupport::unavailabilityCause);
-        Run r = run("bench", "--op", "randread", "--file", dir.toString(), "--size", "4k", "--ops", "10");
+        CliRun r = run("bench", "--op", "randread", "--file", dir.toString(), "--size", "4k", "--ops", "10");
         assertEquals(1, r.exit());
         assertTrue(r.out().contains("EISDIR") && r.out().contains(dir.toString()), r.out());
     }
 
     @Test
     void noArgumentsPrintsHelpWithEveryCommand() {
-        Run r = run();
+        CliRun r = run();
         assertEquals(0, r.exit());
         assertTrue(r.out().contains("bench") && r.out().contains("info"), r.out());
     }

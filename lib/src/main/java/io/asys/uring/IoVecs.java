@@ -51,6 +51,15 @@ public final class IoVecs {
         return count;
     }
 
+    /**
+     * What must stay reachable while an operation on this array is in flight: the array and the
+     * buffers it names now, so a later {@code set} or {@code clear} cannot let a buffer the kernel
+     * already took go to the garbage collector.
+     */
+    public Object hold() {
+        return new Object[] {this, java.util.Arrays.copyOf(segments, count)};
+    }
+
     public MemorySegment buffer(int index) {
         return segments[index];
     }

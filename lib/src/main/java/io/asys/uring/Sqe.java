@@ -131,14 +131,14 @@ public final class Sqe {
     /** preadv2(2): the kernel fills the buffers of {@code iovecs} in order. */
     public Sqe prepReadv(int fd, IoVecs iovecs, long offset) {
         iovecs.check(true);
-        slots.keepAlive(slot, iovecs);
+        slots.keepAlive(slot, iovecs.hold());
         return prepRw(IORING_OP_READV, fd, iovecs.address(), iovecs.count(), offset);
     }
 
     /** pwritev2(2) of the buffers of {@code iovecs} in order. */
     public Sqe prepWritev(int fd, IoVecs iovecs, long offset) {
         iovecs.check(false);
-        slots.keepAlive(slot, iovecs);
+        slots.keepAlive(slot, iovecs.hold());
         return prepRw(IORING_OP_WRITEV, fd, iovecs.address(), iovecs.count(), offset);
     }
 

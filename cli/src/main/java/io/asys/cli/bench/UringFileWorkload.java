@@ -1,6 +1,5 @@
 package io.asys.cli.bench;
 
-import io.asys.Errno;
 import io.asys.FileDescriptors;
 import io.asys.uring.CompletionHandler;
 import io.asys.uring.FixedBuffers;
@@ -120,14 +119,14 @@ public final class UringFileWorkload implements Workload {
                     submitNanos[slot] = now;
                     issued++;
                     if (++prepared == batch) {
-                        check(ring.submit());
+                        EnterResults.check(ring.submit());
                         prepared = 0;
                     }
                 }
                 if (ring.inFlight() == 0) {
                     break;
                 }
-                check(ring.submitAndWait(1));
+                EnterResults.check(ring.submitAndWait(1));
                 now = System.nanoTime();
                 reapNanos = now;
                 ring.reap(this);
@@ -135,12 +134,6 @@ public final class UringFileWorkload implements Workload {
             }
             result.elapsedNanos = now - start;
             result.flushLatency();
-        }
-
-        private static void check(int ret) {
-            if (ret < 0 && ret != -Errno.EINTR && ret != -Errno.EAGAIN && ret != -Errno.EBUSY) {
-                throw new IllegalStateException("io_uring_enter: " + Errno.describe(ret));
-            }
         }
 
         @Override

@@ -1,6 +1,5 @@
 package io.asys.cli.bench;
 
-import io.asys.Errno;
 import io.asys.uring.CompletionHandler;
 import io.asys.uring.IoUring;
 import io.asys.uring.IoUringConfig;
@@ -183,7 +182,7 @@ public final class UringMetaWorkload implements Workload {
                 while (pendingCount > 0) {
                     Sqe sqe = ring.getSqe();
                     if (sqe == null) {
-                        check(ring.submit());
+                        EnterResults.check(ring.submit());
                         prepared = 0;
                         sqe = ring.getSqe();
                         if (sqe == null) {
@@ -199,7 +198,7 @@ public final class UringMetaWorkload implements Workload {
                     stage[c] = 1;
                     slotContext[IoUring.slotIndex(sqe.userData())] = c;
                     if (++prepared == batch) {
-                        check(ring.submit());
+                        EnterResults.check(ring.submit());
                         prepared = 0;
                     }
                 }
@@ -224,14 +223,14 @@ public final class UringMetaWorkload implements Workload {
                     slotContext[IoUring.slotIndex(sqe.userData())] = c;
                     issued++;
                     if (++prepared == batch) {
-                        check(ring.submit());
+                        EnterResults.check(ring.submit());
                         prepared = 0;
                     }
                 }
                 if (freeCount == qd) {
                     break;
                 }
-                check(ring.submitAndWait(1));
+                EnterResults.check(ring.submitAndWait(1));
                 now = System.nanoTime();
                 reapNanos = now;
                 ring.reap(this);
@@ -251,12 +250,6 @@ public final class UringMetaWorkload implements Workload {
             int d = nextDir;
             nextDir = d + 1 == MetaTree.DIRS ? 0 : d + 1;
             return d;
-        }
-
-        private static void check(int ret) {
-            if (ret < 0 && ret != -Errno.EINTR && ret != -Errno.EAGAIN && ret != -Errno.EBUSY) {
-                throw new IllegalStateException("io_uring_enter: " + Errno.describe(ret));
-            }
         }
 
         @Override

@@ -24,6 +24,8 @@ public final class Request<T> {
     /** The ring's user data once submitted; -1 before. Engine thread only. */
     public long userData = -1;
     public boolean done;
+    /** What the kernel may still touch besides the op's own fields (an iovec array's buffers as submitted). */
+    public Object held;
     /** A result the engine decoded from memory it owns (a statx), published with the completion. */
     public Object value;
     /** Run once after the future is completed (releases the file handle's hold). */

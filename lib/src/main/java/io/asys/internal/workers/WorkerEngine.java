@@ -108,6 +108,11 @@ public final class WorkerEngine implements Engine {
                 failFrom(head, r, e);
                 return;
             }
+            if (r.op instanceof Op.Readv v) {
+                r.held = v.buffers().hold();
+            } else if (r.op instanceof Op.Writev v) {
+                r.held = v.buffers().hold();
+            }
         }
         if (head.next == null && head.op instanceof Op.Nop) {
             // A NOP has nothing to run: it completes here, as io_uring completes it inline.
