@@ -137,6 +137,9 @@ public final class Asys implements AutoCloseable {
     }
 
     <T> Request<T> request(Op<T> op, Duration timeout) {
+        if (op instanceof Op.Multishot<?> && timeout != null) {
+            throw new IllegalArgumentException(op.name() + " runs until cancelled: it takes no timeout");
+        }
         AsysFuture<T> future = new AsysFuture<>();
         Request<T> r = new Request<>(op, future, timeout);
         future.bind(r, this);
@@ -153,6 +156,12 @@ public final class Asys implements AutoCloseable {
     }
 
     void submitChain(Request<?> head) {
+        for (Request<?> r = head; r != null; r = r.next) {
+            if (r.op instanceof Op.Multishot<?> && head.next != null) {
+                rejectChain(head, new IllegalArgumentException(r.op.name() + " cannot be a step of a chain"));
+                return;
+            }
+        }
         for (Request<?> r = head; r != null; r = r.next) {
             if (r.done) {
                 // A step could not start (closed handle): the chain cannot run; the others are cancelled.
@@ -171,6 +180,18 @@ public final class Asys implements AutoCloseable {
         Engine target = engineFor(head);
         bindAll(head, target);
         target.submit(head);
+    }
+
+    private static void rejectChain(Request<?> head, RuntimeException why) {
+        for (Request<?> c = head; c != null; c = c.next) {
+            if (!c.done) {
+                c.done = true;
+                if (c.onDone != null) {
+                    c.onDone.run();
+                }
+                c.future.completeExceptionally(why);
+            }
+        }
     }
 
     private static void bindAll(Request<?> head, Engine target) {
@@ -340,6 +361,122 @@ public final class Asys implements AutoCloseable {
     public AsysFuture<Integer> fsetxattr(FileHandle file, String attribute, MemorySegment value, int flags) {
         return submit(new Op.FSetXattr(file, attribute, value, flags));
     }
+
+    /** A read with RWF_* flags ({@code RWF_NOWAIT}: EAGAIN instead of waiting for the device; {@code RWF_HIPRI}). */
+    public AsysFuture<Integer> read(FileHandle file, MemorySegment buffer, long offset, int rwFlags) {
+        return submit(new Op.Read(file, buffer, offset, rwFlags));
+    }
+
+    /** A write with RWF_* flags ({@code RWF_DSYNC}, {@code RWF_SYNC}, {@code RWF_APPEND}, ...). */
+    public AsysFuture<Integer> write(FileHandle file, MemorySegment buffer, long offset, int rwFlags) {
+        return submit(new Op.Write(file, buffer, offset, rwFlags));
+    }
+
+    /** splice(2) between a pipe and another descriptor; an offset of -1 means "none" (a pipe has none). */
+    public AsysFuture<Integer> splice(FileHandle in, long inOffset, FileHandle out, long outOffset, int length, int flags) {
+        return submit(new Op.Splice(in, inOffset, out, outOffset, length, flags));
+    }
+
+    /** tee(2): copies up to {@code length} bytes from one pipe to another without consuming them. */
+    public AsysFuture<Integer> tee(FileHandle in, FileHandle out, int length, int flags) {
+        return submit(new Op.Tee(in, out, length, flags));
+    }
+
+    /** madvise(2) on native memory the caller owns. */
+    public AsysFuture<Integer> madvise(MemorySegment region, int advice) {
+        return submit(new Op.Madvise(region, advice));
+    }
+
+    /** send(2) without copying the data where the kernel can (io_uring's SEND_ZC); completes once {@code buffer} is free again. */
+    public AsysFuture<Integer> sendZeroCopy(FileHandle socket, MemorySegment buffer) {
+        return submit(new Op.SendZc(socket, buffer, 0));
+    }
+
+    /** sendmsg(2): gathers the header's buffers, to its address if it has one. */
+    public AsysFuture<Integer> sendmsg(FileHandle socket, io.asys.uring.MessageHeader message, int flags) {
+        return submit(new Op.SendMsg(socket, message, flags));
+    }
+
+    /** recvmsg(2): scatters into the header's buffers; the sender's address lands in the header. */
+    public AsysFuture<Integer> recvmsg(FileHandle socket, io.asys.uring.MessageHeader message, int flags) {
+        return submit(new Op.RecvMsg(socket, message, flags));
+    }
+
+    /** Waits while the 32-bit word at {@code word} equals {@code expected} (a private futex); 0 once woken, EAGAIN if it differed. */
+    public AsysFuture<Integer> futexWait(MemorySegment word, int expected) {
+        return submit(new Op.FutexWait(word, expected, Op.FUTEX2_PRIVATE));
+    }
+
+    /** Wakes up to {@code count} waiters of the private futex at {@code word}; completes with how many woke. */
+    public AsysFuture<Integer> futexWake(MemorySegment word, int count) {
+        return submit(new Op.FutexWake(word, count, Op.FUTEX2_PRIVATE));
+    }
+
+    /** waitid(2): waits for a child's change of state ({@code Op.P_PID}, pid, {@code Op.WEXITED | ...}). */
+    public AsysFuture<ChildStatus> waitid(int idtype, int id, int options) {
+        return submit(new Op.Waitid(idtype, id, options));
+    }
+
+    /** Accepts connections until cancelled: each goes to {@code onAccept}; the future ends with the count or the error. */
+    public AsysFuture<Long> acceptMultishot(FileHandle listener, java.util.function.Consumer<? super FileHandle> onAccept) {
+        return submit(new Op.AcceptMultishot(listener, onAccept));
+    }
+
+    /** Reports each time {@code file} becomes ready for {@code events} (edge-triggered) until cancelled. */
+    public AsysFuture<Long> pollMultishot(FileHandle file, int events, java.util.function.Consumer<? super Integer> onReady) {
+        return submit(new Op.PollMultishot(file, events, onReady));
+    }
+
+    /**
+     * Receives until end of stream (the future then completes with the count), cancel or error:
+     * each arrival in a buffer picked from {@code buffers}, handed to {@code onReceive}, which
+     * releases it when done. Waits for a release when all buffers are out.
+     */
+    public AsysFuture<Long> recvMultishot(FileHandle socket, ProvidedBuffers buffers,
+                                          java.util.function.Consumer<? super ReceivedBuffer> onReceive) {
+        return submit(new Op.RecvMultishot(socket, buffers, 0, onReceive));
+    }
+
+    /** One receive into a buffer picked from {@code buffers} (ENOBUFS if none is free); empty at end of stream. */
+    public AsysFuture<ReceivedBuffer> recv(FileHandle socket, ProvidedBuffers buffers) {
+        return submit(new Op.RecvSelect(socket, buffers, 0));
+    }
+
+    /**
+     * {@code count} (a power of two up to 32768) buffers of {@code bufferSize} bytes that receives
+     * pick from: a provided-buffer ring on io_uring, a pool on the worker engine.
+     */
+    public ProvidedBuffers provideBuffers(int count, int bufferSize) throws ErrnoException {
+        if (engine instanceof UringEngine uring) {
+            return new ProvidedBuffers(uring.provideBuffers(count, bufferSize), engineName);
+        }
+        return new ProvidedBuffers(new io.asys.internal.workers.PooledBuffers(count, bufferSize), engineName);
+    }
+
+    /**
+     * A pipe: {@code [read end, write end]}, both owned by asys (close them with {@link #close}).
+     * pipe2 never waits, so it runs on the caller.
+     */
+    public FileHandle[] pipe() throws ErrnoException {
+        MemorySegment fds = java.lang.foreign.Arena.ofAuto().allocate(8, 4);
+        int ret = (int) rawSyscall.get().call(io.asys.internal.linux.SyscallNumbers.PIPE2, fds.address(), O_CLOEXEC, 0, 0, 0, 0);
+        if (ret < 0) {
+            throw new ErrnoException("pipe2", null, ret);
+        }
+        return new FileHandle[] {
+            new FileHandle(fds.get(java.lang.foreign.ValueLayout.JAVA_INT, 0), "pipe (read end)"),
+            new FileHandle(fds.get(java.lang.foreign.ValueLayout.JAVA_INT, 4), "pipe (write end)")};
+    }
+
+    /** Takes ownership of an open descriptor (an eventfd, a socket from elsewhere): asys closes it exactly once. */
+    public FileHandle adopt(int fd, String description) {
+        if (fd < 0) {
+            throw new IllegalArgumentException("not a descriptor: " + fd);
+        }
+        return new FileHandle(fd, description);
+    }
+
+    private static final int O_CLOEXEC = 02000000;
 
     /** Completes after {@code duration}, without holding any thread. */
     public AsysFuture<Integer> sleep(Duration duration) {

@@ -71,7 +71,12 @@ public sealed interface Op<T> {
         }
     }
 
-    record Read(FileHandle handle, MemorySegment buffer, long offset) implements CountOp {
+    /** With {@code rwFlags} RWF_* flags (NOWAIT, HIPRI, DSYNC, SYNC, APPEND; see {@link io.asys.uring.IoUringAbi}). */
+    record Read(FileHandle handle, MemorySegment buffer, long offset, int rwFlags) implements CountOp {
+        public Read(FileHandle handle, MemorySegment buffer, long offset) {
+            this(handle, buffer, offset, 0);
+        }
+
         public String name() {
             return "read";
         }
@@ -81,7 +86,12 @@ public sealed interface Op<T> {
         }
     }
 
-    record Write(FileHandle handle, MemorySegment buffer, long offset) implements CountOp {
+    /** With {@code rwFlags} RWF_* flags (NOWAIT, HIPRI, DSYNC, SYNC, APPEND; see {@link io.asys.uring.IoUringAbi}). */
+    record Write(FileHandle handle, MemorySegment buffer, long offset, int rwFlags) implements CountOp {
+        public Write(FileHandle handle, MemorySegment buffer, long offset) {
+            this(handle, buffer, offset, 0);
+        }
+
         public String name() {
             return "write";
         }
@@ -289,7 +299,12 @@ public sealed interface Op<T> {
         }
     }
 
-    record Readv(FileHandle handle, io.asys.uring.IoVecs buffers, long offset) implements CountOp {
+    /** With {@code rwFlags} RWF_* flags (NOWAIT, HIPRI, DSYNC, SYNC, APPEND; see {@link io.asys.uring.IoUringAbi}). */
+    record Readv(FileHandle handle, io.asys.uring.IoVecs buffers, long offset, int rwFlags) implements CountOp {
+        public Readv(FileHandle handle, io.asys.uring.IoVecs buffers, long offset) {
+            this(handle, buffers, offset, 0);
+        }
+
         public String name() {
             return "preadv";
         }
@@ -299,7 +314,12 @@ public sealed interface Op<T> {
         }
     }
 
-    record Writev(FileHandle handle, io.asys.uring.IoVecs buffers, long offset) implements CountOp {
+    /** With {@code rwFlags} RWF_* flags (NOWAIT, HIPRI, DSYNC, SYNC, APPEND; see {@link io.asys.uring.IoUringAbi}). */
+    record Writev(FileHandle handle, io.asys.uring.IoVecs buffers, long offset, int rwFlags) implements CountOp {
+        public Writev(FileHandle handle, io.asys.uring.IoVecs buffers, long offset) {
+            this(handle, buffers, offset, 0);
+        }
+
         public String name() {
             return "pwritev";
         }
@@ -480,6 +500,195 @@ public sealed interface Op<T> {
 
         public String path() {
             return handle.path() + " [" + attribute + "]";
+        }
+    }
+
+    /** splice(2): moves {@code length} bytes between two descriptors, one a pipe; an offset of -1 means "none". */
+    record Splice(FileHandle in, long inOffset, FileHandle out, long outOffset, int length, int flags) implements CountOp {
+        public String name() {
+            return "splice";
+        }
+
+        public FileHandle handle() {
+            return in;
+        }
+
+        public String path() {
+            return in.path() + " -> " + out.path();
+        }
+    }
+
+    /** tee(2): duplicates up to {@code length} bytes from one pipe into another without consuming them. */
+    record Tee(FileHandle in, FileHandle out, int length, int flags) implements CountOp {
+        public String name() {
+            return "tee";
+        }
+
+        public FileHandle handle() {
+            return in;
+        }
+
+        public String path() {
+            return in.path() + " -> " + out.path();
+        }
+    }
+
+    /** madvise(2) on native memory the caller owns ({@code region} page-aligned). */
+    record Madvise(MemorySegment region, int advice) implements CountOp {
+        public String name() {
+            return "madvise";
+        }
+    }
+
+    /** send(2) without copying: completes once the kernel no longer reads {@code buffer}. */
+    record SendZc(FileHandle handle, MemorySegment buffer, int flags) implements CountOp {
+        public String name() {
+            return "send_zc";
+        }
+    }
+
+    /** sendmsg(2) of a header built by {@link io.asys.uring.MessageHeader#forSend}. */
+    record SendMsg(FileHandle handle, io.asys.uring.MessageHeader message, int flags) implements CountOp {
+        public String name() {
+            return "sendmsg";
+        }
+    }
+
+    /** recvmsg(2) into a header built by {@link io.asys.uring.MessageHeader#forReceive}; the sender's address lands there. */
+    record RecvMsg(FileHandle handle, io.asys.uring.MessageHeader message, int flags) implements CountOp {
+        public String name() {
+            return "recvmsg";
+        }
+    }
+
+    /** {@code FUTEX2_SIZE_U32}: a 32-bit futex word. */
+    int FUTEX2_SIZE_U32 = 0x02;
+    /** {@code FUTEX2_PRIVATE}: the word is not shared with other processes. */
+    int FUTEX2_PRIVATE = 128;
+
+    /**
+     * Waits while the 32-bit word at the start of {@code word} equals {@code expected}; completes
+     * with 0 when woken, EAGAIN if the value differed. {@code flags}: FUTEX2_PRIVATE or 0.
+     */
+    record FutexWait(MemorySegment word, int expected, int flags) implements CountOp {
+        public String name() {
+            return "futex_wait";
+        }
+    }
+
+    /** Wakes up to {@code count} waiters of the 32-bit word at {@code word}; completes with how many woke. */
+    record FutexWake(MemorySegment word, int count, int flags) implements CountOp {
+        public String name() {
+            return "futex_wake";
+        }
+    }
+
+    int P_ALL = 0;
+    int P_PID = 1;
+    int P_PGID = 2;
+    int P_PIDFD = 3;
+    int WEXITED = 4;
+    int WSTOPPED = 2;
+    int WCONTINUED = 8;
+    int WNOHANG = 1;
+    int WNOWAIT = 0x01000000;
+
+    /** waitid(2): a change of state of a child ({@code WEXITED}, {@code WSTOPPED}, ... in {@code options}). */
+    record Waitid(int idtype, int id, int options, MemorySegment info) implements Op<ChildStatus> {
+        public Waitid(int idtype, int id, int options) {
+            this(idtype, id, options, Arena.ofAuto().allocate(io.asys.uring.Sqe.SIGINFO_SIZE, 8));
+        }
+
+        public String name() {
+            return "waitid";
+        }
+
+        public ChildStatus result(int res) {
+            return ChildStatus.decode(info);
+        }
+    }
+
+    /**
+     * Operations that complete many times: each item goes to the consumer (on the engine's
+     * thread, in order) and the future completes at the end with the number of items, or with
+     * the failure that ended it (ECANCELED after a cancel). A consumer that throws ends it with
+     * that exception. Not in chains, without timeouts.
+     *
+     * @param <I> the item type
+     */
+    sealed interface Multishot<I> extends Op<Long> {
+        java.util.function.Consumer<? super I> consumer();
+
+        /** The item of one raw result ({@code res >= 0}), with the buffer id a completion named (or -1). */
+        I item(int res, int bufferId);
+
+        /** Frees an item nobody will see (the consumer failed before it): closes an fd, releases a buffer. */
+        default void discard(I item) {
+        }
+
+        default Long result(int res) {
+            return (long) res;
+        }
+    }
+
+    /** accept4(2), again and again: one {@link FileHandle} per connection. */
+    record AcceptMultishot(FileHandle handle, java.util.function.Consumer<? super FileHandle> consumer)
+            implements Multishot<FileHandle> {
+        public String name() {
+            return "accept4 (multishot)";
+        }
+
+        public FileHandle item(int res, int bufferId) {
+            return new FileHandle(res, "accepted socket");
+        }
+
+        public void discard(FileHandle item) {
+            new io.asys.internal.linux.LibC().close(item.fd());
+        }
+    }
+
+    /** poll(2), again and again: the events each time {@code handle} becomes ready (edge-triggered). */
+    record PollMultishot(FileHandle handle, int events, java.util.function.Consumer<? super Integer> consumer)
+            implements Multishot<Integer> {
+        public String name() {
+            return "poll (multishot)";
+        }
+
+        public Integer item(int res, int bufferId) {
+            return res;
+        }
+    }
+
+    /** recv(2), again and again, each arrival in a buffer of {@code buffers}, until EOF (normal end). */
+    record RecvMultishot(FileHandle handle, ProvidedBuffers buffers, int flags,
+                         java.util.function.Consumer<? super ReceivedBuffer> consumer) implements Multishot<ReceivedBuffer> {
+        public String name() {
+            return "recv (multishot)";
+        }
+
+        public ReceivedBuffer item(int res, int bufferId) {
+            return buffers.received(bufferId, res);
+        }
+
+        public void discard(ReceivedBuffer item) {
+            item.release();
+        }
+    }
+
+    /** recv(2) into a buffer picked from {@code buffers}; empty at EOF. */
+    record RecvSelect(FileHandle handle, ProvidedBuffers buffers, int flags) implements Op<ReceivedBuffer> {
+        public String name() {
+            return "recv";
+        }
+
+        /** Engines decode the result with {@link #selected}: it needs the buffer id the completion named. */
+        public ReceivedBuffer result(int res) {
+            throw new IllegalStateException("the engine decodes the selected buffer");
+        }
+
+        /** The result of {@code res} bytes in buffer {@code bufferId} (-1: none was taken). */
+        public ReceivedBuffer selected(int res, int bufferId) {
+            return buffers.received(bufferId, res);
         }
     }
 }

@@ -42,7 +42,7 @@ class AsysNetworkTest {
         FileHandle server = get(asys.tcpSocket(any));
         assertEquals(0, get(asys.bind(server, any)));
         assertEquals(0, get(asys.listen(server, 16)));
-        int boundPort = boundPort(server);
+        int boundPort = TypedApiTestSupport.boundPort(server);
         var accepted = asys.accept(server);
         FileHandle client = get(asys.tcpSocket(any));
         assertEquals(0, get(asys.connect(client, new InetSocketAddress(InetAddress.getLoopbackAddress(), boundPort))));
@@ -68,7 +68,7 @@ class AsysNetworkTest {
         FileHandle probe = get(asys.tcpSocket(any));
         assertEquals(0, get(asys.bind(probe, any)));
         assertEquals(0, get(asys.listen(probe, 1)));
-        int port = boundPort(probe);
+        int port = TypedApiTestSupport.boundPort(probe);
         get(asys.close(probe));
         FileHandle client = get(asys.tcpSocket(any));
         var e = assertThrows(ExecutionException.class,
@@ -76,20 +76,5 @@ class AsysNetworkTest {
         ErrnoException errno = assertInstanceOf(ErrnoException.class, e.getCause());
         assertEquals(Errno.ECONNREFUSED, errno.errno());
         get(asys.close(client));
-    }
-
-    /** The port the kernel chose, read with a plain JDK call on /proc (no raw getsockname needed). */
-    private static int boundPort(FileHandle socket) throws Exception {
-        String inode = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + socket.fd()))
-                .toString().replaceAll("\\D", "");
-        for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(file))) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length > 9 && f[9].equals(inode)) {
-                    return Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
-                }
-            }
-        }
-        throw new AssertionError("socket inode " + inode + " not in /proc/net/tcp");
     }
 }

@@ -76,4 +76,33 @@ final class TypedApiTestSupport {
     static byte[] toArray(MemorySegment s, int length) {
         return s.asSlice(0, length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
     }
+
+    /** The port the kernel chose, read with a plain JDK call on /proc (no raw getsockname needed). */
+    static int boundPort(FileHandle socket) throws Exception {
+        String inode = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + socket.fd()))
+                .toString().replaceAll("\\D", "");
+        for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(file))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 9 && f[9].equals(inode)) {
+                    return Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
+                }
+            }
+        }
+        throw new AssertionError("socket inode " + inode + " not in /proc/net/tcp");
+    }
+
+    /** A TCP socket listening on a loopback port the kernel chose. */
+    static FileHandle listener(Asys asys) throws Exception {
+        java.net.InetSocketAddress any = new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
+        FileHandle server = get(asys.tcpSocket(any));
+        assertEquals(0, get(asys.bind(server, any)));
+        assertEquals(0, get(asys.listen(server, 64)));
+        return server;
+    }
+
+    /** Where a client connects to reach {@code listener}. */
+    static java.net.InetSocketAddress addressOf(FileHandle listener) throws Exception {
+        return new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), boundPort(listener));
+    }
 }

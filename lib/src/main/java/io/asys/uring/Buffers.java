@@ -37,4 +37,20 @@ public final class Buffers {
         }
         throw new IllegalArgumentException("path is not NUL-terminated inside its segment of " + n + " bytes");
     }
+
+    /** A 32-bit futex word: native, 4 bytes, aligned to 4. */
+    public static void checkFutexWord(MemorySegment word) {
+        checkNative(word, false);
+        if (word.byteSize() < 4 || (word.address() & 3) != 0) {
+            throw new IllegalArgumentException("a futex word needs 4 bytes aligned to 4");
+        }
+    }
+
+    /** Room for a {@code siginfo_t} the kernel writes. */
+    public static void checkSiginfo(MemorySegment info) {
+        checkNative(info, true);
+        if (info.byteSize() < Sqe.SIGINFO_SIZE) {
+            throw new IllegalArgumentException("siginfo_t needs " + Sqe.SIGINFO_SIZE + " bytes, not " + info.byteSize());
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.asys.uring;
 
 import io.asys.Errno;
 import io.asys.ErrnoException;
+import io.asys.internal.uring.BufRingDescriptor;
 import io.asys.internal.uring.CompletionQueue;
 import io.asys.internal.uring.EnterArgDescriptor;
 import io.asys.internal.uring.IoUringCalls;
@@ -50,6 +51,8 @@ public final class IoUring implements AutoCloseable {
     private final int enterFlags;
     private int registeredFiles;
     private FixedBuffers fixedBuffers;
+    /** Registered buffer rings: the kernel may write into them until the ring is closed. */
+    private final List<BufferRing> bufferRings = new ArrayList<>();
     private boolean reaping;
     private boolean closed;
     private long strayCompletions;
@@ -215,6 +218,11 @@ public final class IoUring implements AutoCloseable {
         if (userData == INTERNAL_USER_DATA) {
             return;
         }
+        if (userData < 0) {
+            // A message another ring posted (IORING_OP_MSG_RING): it owns no slot here.
+            handler.onCompletion(userData, res, flags);
+            return;
+        }
         int slot = slots.slotOf(userData);
         if (slot < 0) {
             strayCompletions++;
@@ -335,6 +343,52 @@ public final class IoUring implements AutoCloseable {
         return fixedBuffers;
     }
 
+    /**
+     * Registers a ring of {@code count} (a power of two) provided buffers of {@code bufferSize}
+     * bytes as buffer group {@code groupId}, all handed to the kernel, for receives that let the
+     * kernel pick their buffer ({@link Sqe#prepRecvSelect}, {@link Sqe#prepRecvMultishot}).
+     */
+    public BufferRing registerBufferRing(int groupId, int count, int bufferSize) throws ErrnoException {
+        ensureOpen();
+        BufferRing.checkShape(groupId, count, bufferSize);
+        BufferRing buffers = new BufferRing(this, groupId, count, bufferSize);
+        MemorySegment reg = memory.allocate(BufRingDescriptor.REG_SIZE, 8);
+        reg.set(ValueLayout.JAVA_LONG, BufRingDescriptor.REG_RING_ADDR, buffers.entries().address());
+        reg.set(ValueLayout.JAVA_INT, BufRingDescriptor.REG_RING_ENTRIES, count);
+        reg.set(ValueLayout.JAVA_SHORT, BufRingDescriptor.REG_BGID, (short) groupId);
+        int ret = calls.register(mapped.fd(), IORING_REGISTER_PBUF_RING, reg.address(), 1);
+        if (ret < 0) {
+            throw new ErrnoException("io_uring_register(IORING_REGISTER_PBUF_RING)", null, ret);
+        }
+        buffers.fill();
+        bufferRings.add(buffers);
+        return buffers;
+    }
+
+    /**
+     * Unregisters a buffer ring: receives still in flight that would select from it fail with
+     * ENOBUFS; its memory stays reachable until they have completed.
+     */
+    public void unregisterBufferRing(BufferRing buffers) throws ErrnoException {
+        ensureOpen();
+        if (buffers.owner() != this || !buffers.isRegistered()) {
+            throw new IllegalArgumentException("buffer ring " + buffers.groupId() + " is not registered with this ring");
+        }
+        MemorySegment reg = memory.allocate(BufRingDescriptor.REG_SIZE, 8);
+        reg.set(ValueLayout.JAVA_SHORT, BufRingDescriptor.REG_BGID, (short) buffers.groupId());
+        int ret = calls.register(mapped.fd(), IORING_UNREGISTER_PBUF_RING, reg.address(), 1);
+        if (ret < 0) {
+            throw new ErrnoException("io_uring_register(IORING_UNREGISTER_PBUF_RING)", null, ret);
+        }
+        buffers.unregistered();
+        bufferRings.remove(buffers);
+    }
+
+    /** The ring's file descriptor: the target of another ring's {@link Sqe#prepMsgRing}. */
+    public int fd() {
+        return mapped.fd();
+    }
+
     FixedBuffers checkFixed(FixedBuffers buffers) {
         if (buffers == null || buffers != fixedBuffers) {
             throw new IllegalArgumentException("these buffers are not registered with this ring");
@@ -375,6 +429,7 @@ public final class IoUring implements AutoCloseable {
         if (inFlight() > 0) {
             synchronized (LEAKED) {
                 LEAKED.add(slots.heldObjects());
+                LEAKED.add(new ArrayList<>(bufferRings));
                 LEAKED.add(memory);
             }
         } else {

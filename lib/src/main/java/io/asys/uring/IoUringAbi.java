@@ -148,6 +148,16 @@ public final class IoUringAbi {
     public static final int IORING_CQE_F_SOCK_NONEMPTY = 1 << 2;
     public static final int IORING_CQE_F_NOTIF = 1 << 3;
 
+    // sqe->len of POLL_ADD, sqe->ioprio of SEND/RECV/ACCEPT
+    public static final int IORING_POLL_ADD_MULTI = 1 << 0;
+    public static final int IORING_RECVSEND_POLL_FIRST = 1 << 0;
+    public static final int IORING_RECV_MULTISHOT = 1 << 1;
+    public static final int IORING_ACCEPT_MULTISHOT = 1 << 0;
+
+    // sqe->addr of MSG_RING, and its flags
+    public static final int IORING_MSG_DATA = 0;
+    public static final int IORING_MSG_RING_CQE_SKIP = 1 << 0;
+
     // sqe->fsync_flags
     public static final int IORING_FSYNC_DATASYNC = 1 << 0;
 
@@ -173,6 +183,8 @@ public final class IoUringAbi {
     public static final int IORING_REGISTER_PROBE = 8;
     public static final int IORING_REGISTER_RING_FDS = 20;
     public static final int IORING_UNREGISTER_RING_FDS = 21;
+    public static final int IORING_REGISTER_PBUF_RING = 22;
+    public static final int IORING_UNREGISTER_PBUF_RING = 23;
 
     // struct io_uring_probe_op->flags
     public static final int IO_URING_OP_SUPPORTED = 1 << 0;

@@ -34,6 +34,8 @@ public final class Sqe {
     private long at;
     private int slot;
     private long userData;
+    /** IOSQE_* flags the prep method needs kept (BUFFER_SELECT of a provided-buffer receive). */
+    private int requiredFlags;
 
     Sqe(IoUring ring, SlotTable slots) {
         this.ring = ring;
@@ -45,6 +47,7 @@ public final class Sqe {
         this.at = at;
         this.slot = slot;
         this.userData = userData;
+        this.requiredFlags = 0;
         // Enough to make an entry that is never prepped a harmless NOP: opcode and fd, len and op
         // flags, and everything past user_data. A NOP ignores off and addr.
         sqes.set(ValueLayout.JAVA_LONG_UNALIGNED, at + SqeDescriptor.OPCODE, NOP_HEADER);
@@ -72,7 +75,7 @@ public final class Sqe {
      * call turns the entry back into a NOP.
      */
     public Sqe flags(int iosqeFlags) {
-        if ((iosqeFlags & FORBIDDEN_FLAGS) != 0) {
+        if ((iosqeFlags & FORBIDDEN_FLAGS & ~requiredFlags) != 0) {
             prepNop();
             throw new IllegalArgumentException("IOSQE_CQE_SKIP_SUCCESS and IOSQE_BUFFER_SELECT are not supported here");
         }
@@ -84,7 +87,7 @@ public final class Sqe {
                         + ring.registeredFileCount() + ")");
             }
         }
-        sqes.set(ValueLayout.JAVA_BYTE, at + SqeDescriptor.FLAGS, (byte) iosqeFlags);
+        sqes.set(ValueLayout.JAVA_BYTE, at + SqeDescriptor.FLAGS, (byte) (iosqeFlags | requiredFlags));
         return this;
     }
 
@@ -101,6 +104,7 @@ public final class Sqe {
 
     /** The base writer every prep method goes through (liburing's io_uring_prep_rw). */
     private Sqe prepRw(int opcode, int fd, long addr, int len, long offset) {
+        requiredFlags = 0;
         // opcode, flags, ioprio and fd share the first 8 bytes: one store.
         sqes.set(ValueLayout.JAVA_LONG_UNALIGNED, at + SqeDescriptor.OPCODE, (opcode & 0xFF) | ((long) fd << 32));
         sqes.set(ValueLayout.JAVA_LONG_UNALIGNED, at + SqeDescriptor.OFF, offset);
@@ -401,6 +405,110 @@ public final class Sqe {
         return prepRw(IORING_OP_SHUTDOWN, fd, 0, how, 0);
     }
 
+    /**
+     * send(2) without copying ({@code IORING_OP_SEND_ZC}): two completions, the result (with
+     * IORING_CQE_F_MORE) and later a notification (IORING_CQE_F_NOTIF) once the kernel no longer
+     * reads {@code buffer}; the buffer is held until that second one.
+     */
+    public Sqe prepSendZc(int fd, MemorySegment buffer, int msgFlags, int zcFlags) {
+        Buffers.checkNative(buffer, false);
+        keep(buffer);
+        prepRw(IORING_OP_SEND_ZC, fd, buffer.address(), (int) buffer.byteSize(), 0);
+        ioprio(zcFlags);
+        return opFlags(msgFlags);
+    }
+
+    /** sendmsg(2) of a header asys built (its buffers and address are checked and held). */
+    public Sqe prepSendmsg(int fd, MessageHeader message, int msgFlags) {
+        keep(message.prepare());
+        prepRw(IORING_OP_SENDMSG, fd, message.segment().address(), 1, 0);
+        return opFlags(msgFlags);
+    }
+
+    /** recvmsg(2) into a header asys built; the sender's address lands in it. */
+    public Sqe prepRecvmsg(int fd, MessageHeader message, int msgFlags) {
+        keep(message.prepare());
+        prepRw(IORING_OP_RECVMSG, fd, message.segment().address(), 1, 0);
+        return opFlags(msgFlags);
+    }
+
+    /** A multishot accept: one completion per connection (with IORING_CQE_F_MORE) until cancelled or failed. */
+    public Sqe prepAcceptMultishot(int fd, int flags) {
+        prepAccept(fd, flags);
+        return ioprio(IORING_ACCEPT_MULTISHOT);
+    }
+
+    /** A multishot poll: one completion (with IORING_CQE_F_MORE) each time {@code fd} becomes ready. */
+    public Sqe prepPollMultishot(int fd, int pollMask) {
+        prepPollAdd(fd, pollMask);
+        sqes.set(ValueLayout.JAVA_INT_UNALIGNED, at + SqeDescriptor.LEN, IORING_POLL_ADD_MULTI);
+        return this;
+    }
+
+    /** recv(2) into a buffer the kernel selects from {@code buffers}; the CQE names it. */
+    public Sqe prepRecvSelect(int fd, BufferRing buffers, int msgFlags) {
+        if (buffers.owner() != ring || !buffers.isRegistered()) {
+            throw new IllegalArgumentException("buffer ring " + buffers.groupId() + " is not registered with this ring");
+        }
+        keep(buffers);
+        prepRw(IORING_OP_RECV, fd, 0, 0, 0);
+        opFlags(msgFlags);
+        sqes.set(ValueLayout.JAVA_SHORT_UNALIGNED, at + SqeDescriptor.BUF_INDEX, (short) buffers.groupId());
+        requiredFlags = IOSQE_BUFFER_SELECT;
+        sqes.set(ValueLayout.JAVA_BYTE, at + SqeDescriptor.FLAGS, (byte) IOSQE_BUFFER_SELECT);
+        return this;
+    }
+
+    /** A multishot recv: one completion per arrival, each in a buffer of {@code buffers}, until EOF, error or cancel. */
+    public Sqe prepRecvMultishot(int fd, BufferRing buffers, int msgFlags) {
+        prepRecvSelect(fd, buffers, msgFlags);
+        return ioprio(IORING_RECV_MULTISHOT);
+    }
+
+    /**
+     * Waits while the 32-bit futex word at the start of {@code futex} equals {@code expected}
+     * (futex2: {@code futexFlags} such as FUTEX2_SIZE_U32 | FUTEX2_PRIVATE).
+     */
+    public Sqe prepFutexWait(MemorySegment futex, long expected, long mask, int futexFlags) {
+        Buffers.checkFutexWord(futex);
+        keep(futex);
+        prepRw(IORING_OP_FUTEX_WAIT, futexFlags, futex.address(), 0, expected);
+        sqes.set(ValueLayout.JAVA_LONG_UNALIGNED, at + SqeDescriptor.ADDR3, mask);
+        return this;
+    }
+
+    /** Wakes up to {@code count} waiters of the futex word at the start of {@code futex}. */
+    public Sqe prepFutexWake(MemorySegment futex, long count, long mask, int futexFlags) {
+        Buffers.checkFutexWord(futex);
+        keep(futex);
+        prepRw(IORING_OP_FUTEX_WAKE, futexFlags, futex.address(), 0, count);
+        sqes.set(ValueLayout.JAVA_LONG_UNALIGNED, at + SqeDescriptor.ADDR3, mask);
+        return this;
+    }
+
+    /** waitid(2) for {@code idtype}/{@code id}; the {@code siginfo_t} (128 bytes) lands in {@code info}. */
+    public Sqe prepWaitid(int idtype, int id, MemorySegment info, int options) {
+        Buffers.checkSiginfo(info);
+        keep(info);
+        prepRw(IORING_OP_WAITID, id, 0, idtype, info.address());
+        sqes.set(ValueLayout.JAVA_INT_UNALIGNED, at + SqeDescriptor.FILE_INDEX, options);
+        return this;
+    }
+
+    /**
+     * Posts a completion on another ring ({@code ringFd}) carrying {@code res} and
+     * {@code targetUserData} (IORING_MSG_DATA). asys rings hand user data with the top bit set to
+     * their handler as a message.
+     */
+    public Sqe prepMsgRing(int ringFd, int res, long targetUserData) {
+        return prepRw(IORING_OP_MSG_RING, ringFd, IORING_MSG_DATA, res, targetUserData);
+    }
+
+    private Sqe ioprio(int value) {
+        sqes.set(ValueLayout.JAVA_SHORT_UNALIGNED, at + SqeDescriptor.IOPRIO, (short) value);
+        return this;
+    }
+
     // ---- extended attributes ----------------------------------------------------------------
 
     /** getxattr(2): the value of {@code name} of the file at {@code path}, into {@code value}. */
@@ -458,4 +566,6 @@ public final class Sqe {
     }
 
     private static final long STATX_SIZE = 256;
+    /** {@code sizeof(siginfo_t)}. */
+    public static final int SIGINFO_SIZE = 128;
 }

@@ -49,4 +49,16 @@ public final class Completions {
             new LibC().close(orphan.fd());
         }
     }
+
+    /** Fails a request with {@code failure} (a multishot whose consumer threw), exactly once. */
+    public static void fail(Request<?> request, Throwable failure) {
+        if (request.done) {
+            return;
+        }
+        request.done = true;
+        if (request.onDone != null) {
+            request.onDone.run();
+        }
+        request.future.completeExceptionally(failure);
+    }
 }

@@ -25,6 +25,13 @@ public final class OpChecks {
             case Op.FGetXattr o -> Buffers.checkNative(o.value(), true);
             case Op.SetXattr o -> Buffers.checkNative(o.value(), false);
             case Op.FSetXattr o -> Buffers.checkNative(o.value(), false);
+            case Op.SendZc o -> Buffers.checkNative(o.buffer(), false);
+            case Op.Madvise o -> Buffers.checkNative(o.region(), false);
+            case Op.SendMsg o -> o.message().data().check(false);
+            case Op.RecvMsg o -> o.message().data().check(true);
+            case Op.FutexWait o -> Buffers.checkFutexWord(o.word());
+            case Op.FutexWake o -> Buffers.checkFutexWord(o.word());
+            case Op.Waitid o -> Buffers.checkSiginfo(o.info());
             default -> {
                 // Paths, statx buffers and socket addresses are made by asys itself.
             }

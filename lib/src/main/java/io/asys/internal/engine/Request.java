@@ -37,6 +37,13 @@ public final class Request<T> {
     /** An -ECANCELED result held back until the link timeout's CQE says whether it was the timeout. */
     public boolean cancelHeld;
 
+    /** Items a multishot operation delivered so far. */
+    public long items;
+    /** What a multishot's consumer threw: the operation ends with it. */
+    public Throwable itemFailure;
+    /** A send_zc's result, held until its notification says the buffer is free. Engine thread only. */
+    public int sendResult;
+
     public Request(Op<T> op, CompletableFuture<T> future, Duration timeout) {
         this.op = op;
         this.future = future;

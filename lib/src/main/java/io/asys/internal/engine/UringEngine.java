@@ -16,6 +16,9 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import static io.asys.uring.IoUringAbi.IORING_CQE_F_BUFFER;
+import static io.asys.uring.IoUringAbi.IORING_CQE_F_MORE;
+import static io.asys.uring.IoUringAbi.IORING_CQE_F_NOTIF;
 import static io.asys.uring.IoUringAbi.IOSQE_IO_LINK;
 
 /**
@@ -43,6 +46,9 @@ public final class UringEngine implements CompletionHandler, Engine {
     private final ArrayDeque<Object> deferred = new ArrayDeque<>();
     /** Requests whose -ECANCELED waits for their link timeout's CQE (see onCompletion). */
     private final java.util.Set<Request<?>> held = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** Multishot receives waiting for a provided buffer to come back (not in the ring). Engine thread only. */
+    private final java.util.Set<Request<?>> parked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private int nextBufferGroup;
     private final IoUringConfig config;
     private final Thread thread;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -63,6 +69,14 @@ public final class UringEngine implements CompletionHandler, Engine {
     }
 
     private record CancelFd(int fd) {
+    }
+
+    /** Work that must run on the engine thread (io_uring_register on a single-issuer ring). */
+    private record Task(Runnable work) {
+    }
+
+    /** A multishot operation the kernel ended (overflow, or no buffers) to submit again. */
+    private record Rearm(Request<?> request) {
     }
 
     /** Attached to a request's link timeout, whose CQE tells whether the timeout cancelled it. */
@@ -226,6 +240,8 @@ public final class UringEngine implements CompletionHandler, Engine {
             case Request<?> r -> backlog.add(r);
             case Cancel c -> cancelNow(c);
             case CancelFd c -> cancelFdNow(c);
+            case Task t -> t.work().run();
+            case Rearm r -> rearmNow(r.request());
             default -> throw new IllegalStateException("unknown inbox message " + o);
         }
     }
@@ -233,6 +249,10 @@ public final class UringEngine implements CompletionHandler, Engine {
     private void cancelNow(Cancel c) {
         Request<?> target = c.target();
         if (target.done) {
+            return;
+        }
+        if (parked.remove(target)) {
+            Multishots.finish(target, -Errno.ECANCELED);
             return;
         }
         if (target.userData < 0) {
@@ -353,7 +373,7 @@ public final class UringEngine implements CompletionHandler, Engine {
                 finish(r, -Errno.ECANCELED);
             } else {
                 try {
-                    UringPrep.prep(sqe, r.op, scratch(IoUring.slotIndex(sqe.userData())));
+                    UringPrep.prep(sqe, r.op, scratch(IoUring.slotIndex(sqe.userData())), this);
                 } catch (RuntimeException e) {
                     // The entry stays a NOP and completes unseen; the request fails here, exactly once.
                     failed = true;
@@ -414,6 +434,23 @@ public final class UringEngine implements CompletionHandler, Engine {
         if (a == WAKEUP) {
             wakeArmed = false;
         } else if (a instanceof Request<?> r) {
+            if (r.op instanceof io.asys.Op.Multishot<?> m) {
+                multishot(r, m, res, flags);
+                return;
+            }
+            if (r.op instanceof io.asys.Op.SendZc) {
+                if ((flags & IORING_CQE_F_MORE) != 0) {
+                    // The result; the buffer is the kernel's until the notification that follows.
+                    r.sendResult = res;
+                    return;
+                }
+                if ((flags & IORING_CQE_F_NOTIF) != 0) {
+                    res = r.sendResult;
+                }
+            }
+            if (res >= 0 && r.op instanceof io.asys.Op.RecvSelect s) {
+                r.value = s.selected(res, (flags & IORING_CQE_F_BUFFER) != 0 ? res >= 0 ? flags >>> 16 : -1 : -1);
+            }
             if (res >= 0 && r.op instanceof io.asys.Op.Statx) {
                 r.value = io.asys.Statx.decode(scratch(IoUring.slotIndex(userData)).statx());
             }
@@ -432,6 +469,119 @@ public final class UringEngine implements CompletionHandler, Engine {
             if (r.cancelHeld && held.remove(r)) {
                 Completions.complete(r, -Errno.ECANCELED);
             }
+        }
+    }
+
+    /**
+     * One completion of a multishot operation: an item while IORING_CQE_F_MORE says more follow;
+     * at the end, submitted again if the kernel stopped it for its own reasons (CQ overflow, no
+     * provided buffer), else finished with its count or the error.
+     */
+    private <I> void multishot(Request<?> r, io.asys.Op.Multishot<I> m, int res, int flags) {
+        boolean more = (flags & IORING_CQE_F_MORE) != 0;
+        boolean recv = m instanceof io.asys.Op.RecvMultishot;
+        if (res > 0 || res == 0 && !recv) {
+            int bufferId = (flags & IORING_CQE_F_BUFFER) != 0 ? flags >>> 16 : -1;
+            boolean going = Multishots.deliver(r, m, res, bufferId);
+            if (!going && more) {
+                cancelNow(new Cancel(r));
+            }
+            if (!more) {
+                if (going && !r.cancelRequested) {
+                    rearmNow(r);
+                } else {
+                    Multishots.finish(r, -Errno.ECANCELED);
+                }
+            }
+            return;
+        }
+        if (more) {
+            return;
+        }
+        if (res == -Errno.ENOBUFS && recv && !r.cancelRequested && r.itemFailure == null
+                && m instanceof io.asys.Op.RecvMultishot rm && rm.buffers().source() instanceof RingBuffers buffers) {
+            r.userData = -1;
+            parked.add(r);
+            if (buffers.parkOrRearm(r)) {
+                return;
+            }
+            parked.remove(r);
+        }
+        Multishots.finish(r, res);
+    }
+
+    /** Puts a multishot operation back in the ring (from the engine thread: at once; else through the inbox). */
+    void rearm(Request<?> r) {
+        if (Thread.currentThread() == thread) {
+            rearmNow(r);
+        } else {
+            inbox.offer(new Rearm(r));
+            wake();
+        }
+    }
+
+    private void rearmNow(Request<?> r) {
+        parked.remove(r);
+        if (r.done) {
+            return;
+        }
+        if (r.cancelRequested || closing) {
+            Multishots.finish(r, -Errno.ECANCELED);
+            return;
+        }
+        r.userData = -1;
+        backlog.add(r);
+    }
+
+    /** Provided buffers in a buffer ring registered on this engine's ring. */
+    public BufferSource provideBuffers(int count, int bufferSize) throws ErrnoException {
+        CompletableFuture<BufferSource> made = new CompletableFuture<>();
+        onEngineThread(() -> {
+            try {
+                made.complete(new RingBuffers(this, ring.registerBufferRing(nextBufferGroup++, count, bufferSize)));
+            } catch (Throwable e) {
+                made.completeExceptionally(e);
+            }
+        });
+        try {
+            return made.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof ErrnoException errno) {
+                throw errno;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    /** Unregisters a buffer ring (asynchronously; nothing to do once the engine is closed). */
+    void unregister(RingBuffers buffers) {
+        onEngineThread(() -> {
+            if (!ring.isClosed() && buffers.ring().isRegistered()) {
+                try {
+                    ring.unregisterBufferRing(buffers.ring());
+                } catch (ErrnoException e) {
+                    // The ring refused: its receives keep failing with ENOBUFS; memory stays reachable.
+                }
+            }
+        });
+    }
+
+    private void onEngineThread(Runnable work) {
+        if (Thread.currentThread() == thread) {
+            work.run();
+            return;
+        }
+        if (closing) {
+            throw new IllegalStateException("asys engine is closed");
+        }
+        Task task = new Task(work);
+        inbox.offer(task);
+        wake();
+        if (closing && inbox.remove(task)) {
+            work.run(); // the engine is gone: the work sees the closed ring and says so
         }
     }
 
@@ -468,6 +618,10 @@ public final class UringEngine implements CompletionHandler, Engine {
                 LEAKED_SCRATCH.add(scratch);
             }
         }
+        for (Request<?> r : parked) {
+            Multishots.finish(r, -Errno.ECANCELED);
+        }
+        parked.clear();
         // A held cancel whose link timeout the kernel never gave back: it was not a timeout.
         for (Request<?> r : held) {
             Completions.complete(r, -Errno.ECANCELED);
@@ -481,9 +635,15 @@ public final class UringEngine implements CompletionHandler, Engine {
         // Requests that raced with close: nothing takes them any more.
         Object o;
         while ((o = inbox.poll()) != null) {
-            if (o instanceof Request<?> r) {
-                for (Request<?> c = r; c != null; c = c.next) {
-                    Completions.complete(c, -Errno.ECANCELED);
+            switch (o) {
+                case Request<?> r -> {
+                    for (Request<?> c = r; c != null; c = c.next) {
+                        Completions.complete(c, -Errno.ECANCELED);
+                    }
+                }
+                case Rearm r -> Multishots.finish(r.request(), -Errno.ECANCELED);
+                case Task t -> t.work().run(); // sees the closed ring and says so
+                default -> {
                 }
             }
         }

@@ -55,6 +55,19 @@ final class UringPrep {
             case Op.SetXattr x -> IORING_OP_SETXATTR;
             case Op.FGetXattr g -> IORING_OP_FGETXATTR;
             case Op.FSetXattr x -> IORING_OP_FSETXATTR;
+            case Op.Splice x -> IORING_OP_SPLICE;
+            case Op.Tee x -> IORING_OP_TEE;
+            case Op.Madvise x -> IORING_OP_MADVISE;
+            case Op.SendZc x -> IORING_OP_SEND_ZC;
+            case Op.SendMsg x -> IORING_OP_SENDMSG;
+            case Op.RecvMsg x -> IORING_OP_RECVMSG;
+            case Op.FutexWait x -> IORING_OP_FUTEX_WAIT;
+            case Op.FutexWake x -> IORING_OP_FUTEX_WAKE;
+            case Op.Waitid x -> IORING_OP_WAITID;
+            case Op.AcceptMultishot x -> IORING_OP_ACCEPT;
+            case Op.PollMultishot x -> IORING_OP_POLL_ADD;
+            case Op.RecvMultishot x -> IORING_OP_RECV;
+            case Op.RecvSelect x -> IORING_OP_RECV;
         };
     }
 
@@ -66,11 +79,19 @@ final class UringPrep {
                         + " (needed by " + op.name() + ")";
     }
 
-    static void prep(Sqe sqe, Op<?> op, NativeScratch mem) {
+    /** The buffer ring of provided buffers made on this engine; refused for any other. */
+    static io.asys.uring.BufferRing ring(io.asys.ProvidedBuffers buffers, UringEngine engine) {
+        if (buffers.source() instanceof RingBuffers r && r.engine() == engine) {
+            return r.ring();
+        }
+        throw new IllegalArgumentException("these provided buffers belong to another engine (" + buffers.engine() + ")");
+    }
+
+    static void prep(Sqe sqe, Op<?> op, NativeScratch mem, UringEngine engine) {
         switch (op) {
             case Op.Nop n -> sqe.prepNop();
-            case Op.Read r -> sqe.prepRead(r.handle().fd(), r.buffer(), r.offset());
-            case Op.Write w -> sqe.prepWrite(w.handle().fd(), w.buffer(), w.offset());
+            case Op.Read r -> sqe.prepRead(r.handle().fd(), r.buffer(), r.offset()).opFlags(r.rwFlags());
+            case Op.Write w -> sqe.prepWrite(w.handle().fd(), w.buffer(), w.offset()).opFlags(w.rwFlags());
             case Op.Fsync f -> sqe.prepFsync(f.handle().fd(), f.dataOnly() ? IORING_FSYNC_DATASYNC : 0);
             case Op.Fallocate f -> sqe.prepFallocate(f.handle().fd(), f.mode(), f.offset(), f.length());
             case Op.Fadvise f -> sqe.prepFadvise(f.handle().fd(), f.offset(), f.length(), f.advice());
@@ -88,8 +109,8 @@ final class UringPrep {
             case Op.OpenDirect o -> sqe.prepOpenatDirect(Op.AT_FDCWD, mem.path(0, o.cPath()), o.flags() & ~O_CLOEXEC, o.mode(), o.slot());
             case Op.ReadDirect r -> sqe.prepRead(r.slot(), r.buffer(), r.offset()).flags(IOSQE_FIXED_FILE);
             case Op.CloseDirect c -> sqe.prepCloseDirect(c.slot());
-            case Op.Readv r -> sqe.prepReadv(r.handle().fd(), r.buffers(), r.offset());
-            case Op.Writev w -> sqe.prepWritev(w.handle().fd(), w.buffers(), w.offset());
+            case Op.Readv r -> sqe.prepReadv(r.handle().fd(), r.buffers(), r.offset()).opFlags(r.rwFlags());
+            case Op.Writev w -> sqe.prepWritev(w.handle().fd(), w.buffers(), w.offset()).opFlags(w.rwFlags());
             case Op.SyncFileRange s -> sqe.prepSyncFileRange(s.handle().fd(), s.length(), s.offset(), s.flags());
             case Op.PollAdd p -> sqe.prepPollAdd(p.handle().fd(), p.events());
             case Op.Socket s -> sqe.prepSocket(s.domain(), s.type() | O_CLOEXEC, s.protocol(), 0);
@@ -106,8 +127,23 @@ final class UringPrep {
             case Op.SetXattr x -> sqe.prepSetxattr(mem.path(1, x.cName()), x.value(), mem.path(0, x.cPath()), x.flags());
             case Op.FGetXattr g -> sqe.prepFgetxattr(g.handle().fd(), mem.path(1, g.cName()), g.value());
             case Op.FSetXattr x -> sqe.prepFsetxattr(x.handle().fd(), mem.path(1, x.cName()), x.value(), x.flags());
+            case Op.Splice x -> sqe.prepSplice(x.in().fd(), x.inOffset(), x.out().fd(), x.outOffset(), x.length(), x.flags());
+            case Op.Tee x -> sqe.prepTee(x.in().fd(), x.out().fd(), x.length(), x.flags());
+            case Op.Madvise x -> sqe.prepMadvise(x.region(), x.advice());
+            case Op.SendZc x -> sqe.prepSendZc(x.handle().fd(), x.buffer(), x.flags(), 0);
+            case Op.SendMsg x -> sqe.prepSendmsg(x.handle().fd(), x.message(), x.flags());
+            case Op.RecvMsg x -> sqe.prepRecvmsg(x.handle().fd(), x.message(), x.flags());
+            case Op.FutexWait x -> sqe.prepFutexWait(x.word(), Integer.toUnsignedLong(x.expected()), FUTEX_BITSET_MATCH_ANY,
+                    Op.FUTEX2_SIZE_U32 | x.flags());
+            case Op.FutexWake x -> sqe.prepFutexWake(x.word(), x.count(), FUTEX_BITSET_MATCH_ANY, Op.FUTEX2_SIZE_U32 | x.flags());
+            case Op.Waitid x -> sqe.prepWaitid(x.idtype(), x.id(), x.info(), x.options());
+            case Op.AcceptMultishot x -> sqe.prepAcceptMultishot(x.handle().fd(), O_CLOEXEC);
+            case Op.PollMultishot x -> sqe.prepPollMultishot(x.handle().fd(), x.events());
+            case Op.RecvMultishot x -> sqe.prepRecvMultishot(x.handle().fd(), ring(x.buffers(), engine), x.flags());
+            case Op.RecvSelect x -> sqe.prepRecvSelect(x.handle().fd(), ring(x.buffers(), engine), x.flags());
         }
     }
 
     private static final int O_CLOEXEC = 02000000;
+    private static final long FUTEX_BITSET_MATCH_ANY = 0xFFFF_FFFFL;
 }

@@ -45,6 +45,17 @@ public final class SyscallNumbers {
     public static final long RECVFROM = A64 ? 207 : 45;
     public static final long SHUTDOWN = A64 ? 210 : 48;
     public static final long PPOLL = A64 ? 73 : 271;
+    public static final long SENDMSG = A64 ? 211 : 46;
+    public static final long RECVMSG = A64 ? 212 : 47;
+    public static final long SPLICE = A64 ? 76 : 275;
+    public static final long TEE = A64 ? 77 : 276;
+    public static final long MADVISE = A64 ? 233 : 28;
+    public static final long FUTEX = A64 ? 98 : 202;
+    public static final long WAITID = A64 ? 95 : 247;
+    public static final long EPOLL_CREATE1 = A64 ? 20 : 291;
+    public static final long EPOLL_CTL = A64 ? 21 : 233;
+    public static final long EPOLL_PWAIT = A64 ? 22 : 281;
+    public static final long PIPE2 = A64 ? 59 : 293;
     public static final long GETPID = A64 ? 172 : 39;
     public static final long GETTID = A64 ? 178 : 186;
 

@@ -2,6 +2,7 @@ package io.asys.internal.workers;
 
 import io.asys.Errno;
 import io.asys.Op;
+import io.asys.internal.engine.Multishots;
 import io.asys.internal.engine.Request;
 import io.asys.internal.linux.Syscall;
 
@@ -27,6 +28,8 @@ final class BlockingCalls {
 
     private final Syscall sys = new Syscall();
     private final MemorySegment scratch = Arena.ofAuto().allocate(64, 8);
+    /** Splice offsets (0, 8) and a one-entry iovec (16, 24) for preadv2/pwritev2 with flags. */
+    private final MemorySegment offsets = Arena.ofAuto().allocate(32, 8);
     private final AtomicIntegerArray directFds;
     private final io.asys.internal.engine.NativeScratch native_ = new io.asys.internal.engine.NativeScratch();
 
@@ -39,12 +42,15 @@ final class BlockingCalls {
         Op<?> op = r.op;
         return switch (op) {
             case Op.Nop n -> 0;
-            case Op.Read o -> waitThen(r, o.handle().fd(), POLLIN, deadline,
-                    () -> rw(o.offset() < 0 ? READ : PREAD64, o.handle().fd(), o.buffer(), o.offset()));
-            case Op.Write o -> rw(o.offset() < 0 ? WRITE : PWRITE64, o.handle().fd(), o.buffer(), o.offset());
+            case Op.Read o -> o.rwFlags() != 0 ? single(PREADV2, o.handle().fd(), o.buffer(), o.offset(), o.rwFlags())
+                    : waitThen(r, o.handle().fd(), POLLIN, deadline,
+                            () -> rw(o.offset() < 0 ? READ : PREAD64, o.handle().fd(), o.buffer(), o.offset()));
+            case Op.Write o -> o.rwFlags() != 0 ? single(PWRITEV2, o.handle().fd(), o.buffer(), o.offset(), o.rwFlags())
+                    : rw(o.offset() < 0 ? WRITE : PWRITE64, o.handle().fd(), o.buffer(), o.offset());
             case Op.Readv o -> waitThen(r, o.handle().fd(), POLLIN, deadline,
-                    () -> vectored(PREADV2, o.handle().fd(), o.buffers().address(), o.buffers().count(), o.offset()));
-            case Op.Writev o -> vectored(PWRITEV2, o.handle().fd(), o.buffers().address(), o.buffers().count(), o.offset());
+                    () -> vectored(PREADV2, o.handle().fd(), o.buffers().address(), o.buffers().count(), o.offset(), o.rwFlags()));
+            case Op.Writev o -> vectored(PWRITEV2, o.handle().fd(), o.buffers().address(), o.buffers().count(), o.offset(),
+                    o.rwFlags());
             case Op.Fsync o -> call(o.dataOnly() ? FDATASYNC : FSYNC, o.handle().fd(), 0, 0, 0, 0);
             case Op.Fallocate o -> call(FALLOCATE, o.handle().fd(), o.mode(), o.offset(), o.length(), 0);
             case Op.Fadvise o -> call(FADVISE64, o.handle().fd(), o.offset(), Integer.toUnsignedLong(o.length()), o.advice(), 0);
@@ -86,6 +92,26 @@ final class BlockingCalls {
                     o.value().byteSize(), 0);
             case Op.FSetXattr o -> call(FSETXATTR, o.handle().fd(), path(1, o.cName()), o.value().address(),
                     o.value().byteSize(), o.flags());
+            case Op.Splice o -> splice(o);
+            case Op.Tee o -> call(TEE, o.in().fd(), o.out().fd(), Integer.toUnsignedLong(o.length()), o.flags(), 0);
+            case Op.Madvise o -> call(MADVISE, o.region().address(), o.region().byteSize(), o.advice(), 0, 0);
+            case Op.SendZc o -> call(SENDTO, o.handle().fd(), o.buffer().address(), o.buffer().byteSize(), o.flags(), 0);
+            case Op.SendMsg o -> {
+                r.held = o.message().prepare();
+                yield call(SENDMSG, o.handle().fd(), o.message().segment().address(), o.flags(), 0, 0);
+            }
+            case Op.RecvMsg o -> {
+                r.held = o.message().prepare();
+                yield waitThen(r, o.handle().fd(), POLLIN, deadline,
+                        () -> call(RECVMSG, o.handle().fd(), o.message().segment().address(), o.flags(), 0, 0));
+            }
+            case Op.FutexWait o -> Waits.futexWait(sys, r, o, deadline);
+            case Op.FutexWake o -> (int) sys.call(FUTEX, o.word().address(), Waits.FUTEX_WAKE | o.flags(), o.count(), 0, 0, 0);
+            case Op.Waitid o -> Waits.waitid(sys, r, o, deadline);
+            case Op.AcceptMultishot o -> acceptEach(r, o, deadline);
+            case Op.PollMultishot o -> Waits.pollEach(sys, r, o, deadline);
+            case Op.RecvMultishot o -> recvEach(r, o, deadline);
+            case Op.RecvSelect o -> recvSelect(r, o, deadline);
         };
     }
 
@@ -118,9 +144,90 @@ final class BlockingCalls {
         return res;
     }
 
-    private int vectored(long nr, int fd, long iov, int count, long offset) {
-        int res = call(nr, fd, iov, count, offset, 0);
-        return res == -Errno.ESPIPE ? call(nr, fd, iov, count, -1, 0) : res;
+    private int vectored(long nr, int fd, long iov, int count, long offset, int rwFlags) {
+        int res = (int) sys.call(nr, fd, iov, count, offset, 0, rwFlags);
+        return res == -Errno.ESPIPE ? (int) sys.call(nr, fd, iov, count, -1, 0, rwFlags) : res;
+    }
+
+    /** preadv2/pwritev2 of one buffer with RWF_* flags, as io_uring's read and write take them. */
+    private int single(long nr, int fd, MemorySegment buffer, long offset, int rwFlags) {
+        offsets.set(ValueLayout.JAVA_LONG, 16, buffer.address());
+        offsets.set(ValueLayout.JAVA_LONG, 24, buffer.byteSize());
+        return vectored(nr, fd, offsets.address() + 16, 1, offset, rwFlags);
+    }
+
+    private int splice(Op.Splice o) {
+        offsets.set(ValueLayout.JAVA_LONG, 0, o.inOffset());
+        offsets.set(ValueLayout.JAVA_LONG, 8, o.outOffset());
+        long in = o.inOffset() < 0 ? 0 : offsets.address();
+        long out = o.outOffset() < 0 ? 0 : offsets.address() + 8;
+        return (int) sys.call(SPLICE, o.in().fd(), in, o.out().fd(), out, Integer.toUnsignedLong(o.length()), o.flags());
+    }
+
+    /** Accepts again and again, each connection an item, until cancelled, timed out or failed. */
+    private int acceptEach(Request<?> r, Op.AcceptMultishot o, long deadline) {
+        while (true) {
+            int fd = waitThen(r, o.handle().fd(), POLLIN, deadline, () -> call(ACCEPT4, o.handle().fd(), 0, 0, O_CLOEXEC, 0));
+            if (fd == -Errno.EAGAIN || fd == -Errno.EINTR || fd == -Errno.ECONNABORTED) {
+                continue; // another accept took it, or the peer left first: wait for the next one
+            }
+            if (fd < 0) {
+                return fd;
+            }
+            if (!Multishots.deliver(r, o, fd, -1)) {
+                return -Errno.ECANCELED;
+            }
+        }
+    }
+
+    /** Receives again and again into pool buffers, each arrival an item, until EOF (0), cancel or failure. */
+    private int recvEach(Request<?> r, Op.RecvMultishot o, long deadline) {
+        PooledBuffers pool = pool(o.buffers());
+        while (true) {
+            int id = pool.acquire(r, deadline);
+            if (id < 0) {
+                return id;
+            }
+            int res = recvInto(r, o.handle().fd(), pool, id, o.flags(), deadline);
+            if (res <= 0) {
+                pool.release(id);
+                if (res == -Errno.EAGAIN || res == -Errno.EINTR) {
+                    continue;
+                }
+                return res;
+            }
+            if (!Multishots.deliver(r, o, res, id)) {
+                return -Errno.ECANCELED;
+            }
+        }
+    }
+
+    /** One receive into a pool buffer: ENOBUFS when none is free, as io_uring says with an empty ring. */
+    private int recvSelect(Request<?> r, Op.RecvSelect o, long deadline) {
+        PooledBuffers pool = pool(o.buffers());
+        int id = pool.acquire();
+        if (id < 0) {
+            return id;
+        }
+        int res = recvInto(r, o.handle().fd(), pool, id, o.flags(), deadline);
+        if (res < 0) {
+            pool.release(id);
+            return res;
+        }
+        r.value = o.selected(res, id);
+        return res;
+    }
+
+    private int recvInto(Request<?> r, int fd, PooledBuffers pool, int id, int flags, long deadline) {
+        MemorySegment buffer = pool.buffer(id);
+        return waitThen(r, fd, POLLIN, deadline, () -> call(RECVFROM, fd, buffer.address(), buffer.byteSize(), flags, 0));
+    }
+
+    private static PooledBuffers pool(io.asys.ProvidedBuffers buffers) {
+        if (buffers.source() instanceof PooledBuffers p) {
+            return p;
+        }
+        throw new IllegalArgumentException("these provided buffers belong to another engine (" + buffers.engine() + ")");
     }
 
     /**
@@ -169,12 +276,12 @@ final class BlockingCalls {
     private static final int O_NOFOLLOW = 0400000;
     private static final MemorySegment EMPTY_PATH = Arena.global().allocate(1);
 
-    private interface Call {
+    interface Call {
         int run();
     }
 
     /** Waits until {@code fd} is ready for {@code events} (in slices, watching cancel and deadline), then runs the call. */
-    private int waitThen(Request<?> r, int fd, int events, long deadline, Call call) {
+    int waitThen(Request<?> r, int fd, int events, long deadline, Call call) {
         int ready = pollOnly(r, fd, events, deadline);
         return ready < 0 ? ready : call.run();
     }

@@ -4,6 +4,7 @@ import io.asys.Errno;
 import io.asys.Op;
 import io.asys.internal.engine.Completions;
 import io.asys.internal.engine.Engine;
+import io.asys.internal.engine.Multishots;
 import io.asys.internal.engine.OpChecks;
 import io.asys.internal.engine.Request;
 import io.asys.internal.linux.LibC;
@@ -242,7 +243,16 @@ public final class WorkerEngine implements Engine {
         }
         Request<?> p = pending.remove(r.userData);
         if (p != null) {
-            Completions.complete(p, res);
+            complete(p, res);
+        }
+    }
+
+    /** The one place this engine's results become completions (a multishot's end carries its count). */
+    private static void complete(Request<?> r, int res) {
+        if (r.op instanceof Op.Multishot<?>) {
+            Multishots.finish(r, res);
+        } else {
+            Completions.complete(r, res);
         }
     }
 
@@ -270,7 +280,7 @@ public final class WorkerEngine implements Engine {
         CompletionRing.Handler handler = (userData, res, attributes) -> {
             Request<?> r = pending.remove(userData);
             if (r != null) {
-                Completions.complete(r, res);
+                complete(r, res);
             }
         };
         while (!(stopped && pending.isEmpty())) {
