@@ -1,6 +1,8 @@
 package io.asys.uring;
 
+import io.asys.internal.uring.BufRingDescriptor;
 import io.asys.internal.uring.CqeDescriptor;
+import io.asys.internal.uring.MsgHdrDescriptor;
 import io.asys.internal.uring.EnterArgDescriptor;
 import io.asys.internal.uring.ParamsDescriptor;
 import io.asys.internal.uring.RegisterDescriptor;
@@ -190,6 +192,30 @@ class IoUringAbiTest {
         field(cExpr, expected, iovec, "iov_base", RegisterDescriptor.IOVEC_BASE);
         field(cExpr, expected, iovec, "iov_len", RegisterDescriptor.IOVEC_LEN);
 
+        String buf = "struct io_uring_buf";
+        put(cExpr, expected, "sizeof " + buf, "sizeof(" + buf + ")", BufRingDescriptor.BUF_SIZE);
+        field(cExpr, expected, buf, "addr", BufRingDescriptor.BUF_ADDR);
+        field(cExpr, expected, buf, "len", BufRingDescriptor.BUF_LEN);
+        field(cExpr, expected, buf, "bid", BufRingDescriptor.BUF_BID);
+        field(cExpr, expected, buf, "resv", BufRingDescriptor.RING_TAIL);
+        put(cExpr, expected, "io_uring_buf_ring.tail", "offsetof(struct io_uring_buf_ring, tail)", BufRingDescriptor.RING_TAIL);
+        String reg = "struct io_uring_buf_reg";
+        put(cExpr, expected, "sizeof " + reg, "sizeof(" + reg + ")", BufRingDescriptor.REG_SIZE);
+        field(cExpr, expected, reg, "ring_addr", BufRingDescriptor.REG_RING_ADDR);
+        field(cExpr, expected, reg, "ring_entries", BufRingDescriptor.REG_RING_ENTRIES);
+        field(cExpr, expected, reg, "bgid", BufRingDescriptor.REG_BGID);
+        String msg = "struct msghdr";
+        put(cExpr, expected, "sizeof " + msg, "sizeof(" + msg + ")", MsgHdrDescriptor.SIZE);
+        field(cExpr, expected, msg, "msg_name", MsgHdrDescriptor.NAME);
+        field(cExpr, expected, msg, "msg_namelen", MsgHdrDescriptor.NAMELEN);
+        field(cExpr, expected, msg, "msg_iov", MsgHdrDescriptor.IOV);
+        field(cExpr, expected, msg, "msg_iovlen", MsgHdrDescriptor.IOVLEN);
+        field(cExpr, expected, msg, "msg_control", MsgHdrDescriptor.CONTROL);
+        field(cExpr, expected, msg, "msg_controllen", MsgHdrDescriptor.CONTROLLEN);
+        field(cExpr, expected, msg, "msg_flags", MsgHdrDescriptor.FLAGS);
+        put(cExpr, expected, "sizeof struct sockaddr_storage", "sizeof(struct sockaddr_storage)",
+                MsgHdrDescriptor.SOCKADDR_STORAGE_SIZE);
+
         String arg = "struct io_uring_getevents_arg";
         put(cExpr, expected, "sizeof " + arg, "sizeof(" + arg + ")", EnterArgDescriptor.SIZE);
         field(cExpr, expected, arg, "sigmask", EnterArgDescriptor.SIGMASK);
@@ -235,6 +261,7 @@ class IoUringAbiTest {
                 #include <stddef.h>
                 #include <stdio.h>
                 #include <sys/uio.h>
+                #include <sys/socket.h>
                 #include <linux/time_types.h>
                 #include <linux/io_uring.h>
 

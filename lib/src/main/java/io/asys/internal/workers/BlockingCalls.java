@@ -234,10 +234,10 @@ final class BlockingCalls {
      * Reads {@code buffer} at {@code offset} only if the page cache has the data (preadv2 with
      * RWF_NOWAIT): the fibril principle, run on the submitting thread. {@code -EAGAIN} means "would block".
      */
-    int tryReadNoWait(int fd, MemorySegment buffer, long offset) {
+    int tryReadNoWait(int fd, MemorySegment buffer, long offset, int rwFlags) {
         scratch.set(ValueLayout.JAVA_LONG, 0, buffer.address());
         scratch.set(ValueLayout.JAVA_LONG, 8, buffer.byteSize());
-        return (int) sys.call(PREADV2, fd, scratch.address(), 1, offset, 0, io.asys.uring.IoUringAbi.RWF_NOWAIT);
+        return (int) sys.call(PREADV2, fd, scratch.address(), 1, offset, 0, rwFlags | io.asys.uring.IoUringAbi.RWF_NOWAIT);
     }
 
     /**

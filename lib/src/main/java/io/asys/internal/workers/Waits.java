@@ -30,10 +30,14 @@ final class Waits {
     private Waits() {
     }
 
-    /** futex(FUTEX_WAIT) in slices: 0 when woken, EAGAIN if the word differs, ECANCELED on cancel or deadline. */
+    /**
+     * futex(FUTEX_WAIT) in slices: 0 when woken, EAGAIN if the word differs at the start,
+     * ECANCELED on cancel or deadline. A word that changed between two slices counts as a wake-up
+     * (its writer wakes it, maybe in that gap): futex waits may end spuriously, never falsely fail.
+     */
     static int futexWait(Syscall sys, Request<?> r, Op.FutexWait o, long deadline) {
         MemorySegment ts = Arena.ofAuto().allocate(16, 8);
-        while (true) {
+        for (boolean first = true; ; first = false) {
             long left = slice(r, deadline);
             if (left < 0) {
                 return (int) left;
@@ -42,6 +46,9 @@ final class Waits {
             ts.set(ValueLayout.JAVA_LONG, 8, left % 1_000_000_000L);
             int res = (int) sys.call(FUTEX, o.word().address(), FUTEX_WAIT | o.flags(), Integer.toUnsignedLong(o.expected()),
                     ts.address(), 0, 0);
+            if (res == -Errno.EAGAIN && !first) {
+                return 0;
+            }
             if (res != -Errno.ETIMEDOUT && res != -Errno.EINTR) {
                 return res;
             }

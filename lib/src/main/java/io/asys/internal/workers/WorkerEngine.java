@@ -166,8 +166,10 @@ public final class WorkerEngine implements Engine {
         if (!(r.op instanceof Op.Read read) || read.handle().isDirectIo() || read.offset() < 0) {
             return false;
         }
-        int res = inline.get().tryReadNoWait(read.handle().fd(), read.buffer(), read.offset());
-        if (res == read.buffer().byteSize() || res == -Errno.EBADF || res == -Errno.EISDIR || res == -Errno.EFAULT) {
+        int res = inline.get().tryReadNoWait(read.handle().fd(), read.buffer(), read.offset(), read.rwFlags());
+        boolean callerSaidNoWait = (read.rwFlags() & io.asys.uring.IoUringAbi.RWF_NOWAIT) != 0;
+        if (callerSaidNoWait || res == read.buffer().byteSize() || res == -Errno.EBADF || res == -Errno.EISDIR
+                || res == -Errno.EFAULT || res == -Errno.EOPNOTSUPP) {
             Completions.complete(r, res);
             return true;
         }
