@@ -31,13 +31,19 @@ public final class Asys implements AutoCloseable {
     /** Set by close, under this object's lock, so no fallback engine is made after it. */
     private boolean closed;
     private final String engineName;
+    private final java.util.List<String> routes;
+    private final boolean statxOnWorkers;
     private final String engineCause;
     private final ExecutorService rawWorkers;
     private final ThreadLocal<Syscall> rawSyscall = ThreadLocal.withInitial(Syscall::new);
     /** Free direct-descriptor slots of the engine's ring, one bit each. */
     private final AtomicLong directSlots = new AtomicLong(0);
+    private volatile java.util.function.IntConsumer messages;
+    private ExecutorService messageThread;
 
     private Asys(Engine engine, String engineName, String engineCause, int rawThreads) {
+        this.routes = engine instanceof UringEngine ? workerRoutesHere() : java.util.List.of();
+        this.statxOnWorkers = engine instanceof UringEngine && statxOnWorkers();
         this.engine = engine;
         this.engineName = engineName;
         this.engineCause = engineCause;
@@ -91,9 +97,45 @@ public final class Asys implements AutoCloseable {
         return Integer.getInteger(WorkerEngine.WORKERS_PROP_NAME, WorkerEngine.WORKERS_DEFAULT);
     }
 
-    /** The engine running operations: {@code uring} or {@code workers}. */
+    /**
+     * The engine running operations: {@code uring}, {@code workers}, or {@code hybrid} (io_uring,
+     * with some operations sent to the worker engine: see {@link #workerRoutes()}).
+     */
     public String engine() {
-        return engineName;
+        return engineName.equals("uring") && !routes.isEmpty() ? "hybrid" : engineName;
+    }
+
+    /** What runs on the worker engine although io_uring runs the rest, and why (empty when not hybrid). */
+    public java.util.List<String> workerRoutes() {
+        return routes;
+    }
+
+    /**
+     * Where {@code statx} runs when io_uring is the engine: {@code workers} (default: the
+     * submitting thread answers from the dentry cache without a thread switch, a worker when that
+     * would block) or {@code uring} (the kernel always hands statx to its io-wq threads).
+     */
+    public static final String STATX_PROP_NAME = "asys.statx";
+
+    /** What a new io_uring-based instance would send to workers here, and why. */
+    public static java.util.List<String> workerRoutesHere() {
+        java.util.List<String> routes = new java.util.ArrayList<>();
+        if (statxOnWorkers()) {
+            routes.add("statx: " + STATX_PROP_NAME + "=workers (cached lookups answered inline; io_uring punts statx to io-wq)");
+        }
+        for (String opcode : UringEngine.missingOpcodes()) {
+            routes.add(opcode + ": kernel " + IoUringSupport.kernelRelease() + " lacks it");
+        }
+        return java.util.List.copyOf(routes);
+    }
+
+    private static boolean statxOnWorkers() {
+        String v = System.getProperty(STATX_PROP_NAME, "workers");
+        return switch (v) {
+            case "workers" -> true;
+            case "uring" -> false;
+            default -> throw new IllegalArgumentException("unknown " + STATX_PROP_NAME + " '" + v + "': use uring or workers");
+        };
     }
 
     /** Why the worker engine runs instead of io_uring, or {@code null} when io_uring runs. */
@@ -110,7 +152,8 @@ public final class Asys implements AutoCloseable {
     private Engine engineFor(Request<?> head) {
         if (engine instanceof UringEngine) {
             for (Request<?> r = head; r != null; r = r.next) {
-                if (UringEngine.unsupported(r.op) != null) {
+                if (UringEngine.unsupported(r.op) != null || r.op instanceof Op.MsgRing m && m.targetRingFd() < 0
+                        || statxOnWorkers && r.op instanceof Op.Statx && head.next == null) {
                     return fallback();
                 }
             }
@@ -478,6 +521,53 @@ public final class Asys implements AutoCloseable {
 
     private static final int O_CLOEXEC = 02000000;
 
+    /** Who receives the values other {@code Asys} instances send with {@link #sendMessage}; null for nobody. */
+    public void onMessage(java.util.function.IntConsumer listener) {
+        messages = listener;
+        if (engine instanceof UringEngine uring) {
+            uring.onMessage(listener);
+        }
+    }
+
+    /**
+     * Sends {@code value} to {@code target}'s {@link #onMessage} listener: between two io_uring
+     * engines a MSG_RING (the target's engine thread wakes with it), otherwise handed to the
+     * target directly. Completes with 0 once posted.
+     */
+    public AsysFuture<Integer> sendMessage(Asys target, int value) {
+        return submit(new Op.MsgRing(target, value));
+    }
+
+    /** One thread for messages that come without a ring, so they arrive in the order sent; made on first use. */
+    private synchronized ExecutorService messageThread() {
+        if (messageThread == null) {
+            if (closed) {
+                throw new java.util.concurrent.RejectedExecutionException("closed");
+            }
+            messageThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("asys-messages").factory());
+        }
+        return messageThread;
+    }
+
+    int ringFd() {
+        return engine instanceof UringEngine uring && !uring.isClosed() ? uring.ringFd() : -1;
+    }
+
+    /** A message that comes without a ring: run on this instance's raw workers. 0, or -EBADF once closed. */
+    int deliverMessage(int value) {
+        java.util.function.IntConsumer listener = messages;
+        try {
+            messageThread().execute(() -> {
+                if (listener != null) {
+                    listener.accept(value);
+                }
+            });
+            return 0;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return -Errno.EBADF;
+        }
+    }
+
     /** Completes after {@code duration}, without holding any thread. */
     public AsysFuture<Integer> sleep(Duration duration) {
         return submit(new Op.Timeout(duration));
@@ -598,5 +688,10 @@ public final class Asys implements AutoCloseable {
             w.close();
         }
         rawWorkers.shutdown();
+        synchronized (this) {
+            if (messageThread != null) {
+                messageThread.shutdown();
+            }
+        }
     }
 }

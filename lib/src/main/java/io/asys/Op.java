@@ -691,4 +691,24 @@ public sealed interface Op<T> {
             return buffers.received(bufferId, res);
         }
     }
+
+    /**
+     * Posts {@code value} to another {@link Asys}, whose {@link Asys#onMessage} listener receives it
+     * (io_uring's MSG_RING between two rings; handed over directly where either side has no ring).
+     */
+    record MsgRing(Asys target, int value) implements CountOp {
+        public String name() {
+            return "msg_ring";
+        }
+
+        /** The target's ring fd, or -1 when the target runs no io_uring. */
+        public int targetRingFd() {
+            return target.ringFd();
+        }
+
+        /** Delivers the message without a ring (the worker path). */
+        public int deliverDirectly() {
+            return target.deliverMessage(value);
+        }
+    }
 }

@@ -19,7 +19,9 @@ class AsysEngineChoiceTest {
                 assertEquals("workers", asys.engine());
                 assertTrue(asys.engineCause().contains("asys.engine=workers"), asys.engineCause());
             } else if (IoUringSupport.isAvailable()) {
-                assertEquals("uring", asys.engine());
+                // statx goes to the worker engine's inline path unless asys.statx=uring: "hybrid".
+                assertEquals(asys.workerRoutes().isEmpty() ? "uring" : "hybrid", asys.engine());
+                assertTrue(asys.workerRoutes().stream().anyMatch(r -> r.startsWith("statx")), asys.workerRoutes().toString());
                 assertNull(asys.engineCause());
             } else {
                 assertEquals("workers", asys.engine());
@@ -39,6 +41,24 @@ class AsysEngineChoiceTest {
         try (Asys asys = Asys.open("auto")) {
             assertEquals("workers", asys.engine());
             assertEquals(cause, asys.engineCause());
+        }
+    }
+
+    @Test
+    void statxOnUringMakesAPureUringEngine() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(IoUringSupport.isAvailable()
+                && !"workers".equals(System.getProperty(Asys.ENGINE_PROP_NAME)), "io_uring runs here");
+        String before = System.getProperty(Asys.STATX_PROP_NAME);
+        System.setProperty(Asys.STATX_PROP_NAME, "uring");
+        try (Asys asys = Asys.open()) {
+            assertEquals(io.asys.internal.engine.UringEngine.missingOpcodes().isEmpty() ? "uring" : "hybrid", asys.engine(), asys.workerRoutes().toString());
+            assertTrue(asys.statx(java.nio.file.Path.of("/")).get(5, java.util.concurrent.TimeUnit.SECONDS).isDirectory());
+        } finally {
+            if (before == null) {
+                System.clearProperty(Asys.STATX_PROP_NAME);
+            } else {
+                System.setProperty(Asys.STATX_PROP_NAME, before);
+            }
         }
     }
 }

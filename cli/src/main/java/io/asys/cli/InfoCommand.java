@@ -22,7 +22,9 @@ public final class InfoCommand implements Runnable {
     public void run() {
         String setting = System.getProperty(Asys.ENGINE_PROP_NAME, Asys.ENGINE_DEFAULT);
         boolean available = IoUringSupport.isAvailable();
-        String engine = setting.equals("workers") || !available ? "workers" : "uring";
+        boolean uring = !setting.equals("workers") && available;
+        List<String> routes = uring ? Asys.workerRoutesHere() : List.of();
+        String engine = !uring ? "workers" : routes.isEmpty() ? "uring" : "hybrid";
         List<String> ops = new ArrayList<>();
         IoUringSupport.supportedOps().stream().forEach(op -> ops.add(IoUringAbi.opName(op).substring(10)));
         int workers = Integer.getInteger(Asys.WORKERS_PROP_NAME, Asys.WORKERS_DEFAULT);
@@ -33,7 +35,8 @@ public final class InfoCommand implements Runnable {
                     .put("uring_setup_flags", available ? String.format("0x%x", IoUringSupport.defaultSetupFlags()) : null)
                     .put("uring_features", available ? String.format("0x%x", IoUringSupport.features()) : null)
                     .put("uring_opcodes", String.join(" ", ops))
-                    .put("workers", workers));
+                    .put("workers", workers)
+                    .put("worker_routes", String.join("; ", routes)));
             return;
         }
         System.out.println("kernel:        " + IoUringSupport.kernelRelease());
@@ -45,6 +48,9 @@ public final class InfoCommand implements Runnable {
             return;
         }
         System.out.println("io_uring:      available");
+        for (String route : routes) {
+            System.out.println("on workers:    " + route);
+        }
         System.out.printf("setup flags:   0x%x (accepted for the default configuration)%n",
                 IoUringSupport.defaultSetupFlags());
         System.out.printf("features:      0x%x%n", IoUringSupport.features());

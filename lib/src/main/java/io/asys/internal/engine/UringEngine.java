@@ -30,6 +30,8 @@ import static io.asys.uring.IoUringAbi.IOSQE_IO_LINK;
 public final class UringEngine implements CompletionHandler, Engine {
     /** Registered-file slots reserved for direct descriptors (chains). */
     public static final int DIRECT_SLOTS = 64;
+    /** The user data other rings post messages with (MSG_RING): top bit set, so it names no slot. */
+    public static final long MESSAGE_USER_DATA = Long.MIN_VALUE | 0x6D7367L;
     private static final Object LINK_TIMEOUT = new Object();
     private static final Object WAKEUP = new Object();
     /** Scratch memory of requests the kernel never gave back at close: kept for the process's life. */
@@ -49,6 +51,7 @@ public final class UringEngine implements CompletionHandler, Engine {
     /** Multishot receives waiting for a provided buffer to come back (not in the ring). Engine thread only. */
     private final java.util.Set<Request<?>> parked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private int nextBufferGroup;
+    private volatile java.util.function.IntConsumer messages;
     private final IoUringConfig config;
     private final Thread thread;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -94,6 +97,11 @@ public final class UringEngine implements CompletionHandler, Engine {
             }
             throw e;
         }
+    }
+
+    /** The opcodes of the operation set this kernel's io_uring lacks, by name. */
+    public static java.util.List<String> missingOpcodes() {
+        return UringPrep.missingOpcodes();
     }
 
     /** Null if this kernel's io_uring can run {@code op}, else why not (the opcode it lacks). */
@@ -430,6 +438,10 @@ public final class UringEngine implements CompletionHandler, Engine {
 
     @Override
     public void onCompletion(long userData, int res, int flags) {
+        if (userData == MESSAGE_USER_DATA) {
+            deliver(messages, res);
+            return;
+        }
         Object a = ring.attachment(userData);
         if (a == WAKEUP) {
             wakeArmed = false;
@@ -508,6 +520,28 @@ public final class UringEngine implements CompletionHandler, Engine {
             parked.remove(r);
         }
         Multishots.finish(r, res);
+    }
+
+    /** Sets who receives the messages other rings post to this one (on the engine thread). */
+    public void onMessage(java.util.function.IntConsumer listener) {
+        messages = listener;
+    }
+
+    /** The ring's fd: where other rings post messages. */
+    public int ringFd() {
+        return ring.fd();
+    }
+
+    private static void deliver(java.util.function.IntConsumer listener, int value) {
+        if (listener == null) {
+            return; // nobody listens: dropped, as a signal nobody handles
+        }
+        try {
+            listener.accept(value);
+        } catch (RuntimeException e) {
+            // A listener's failure must not stop the engine: it is the listener's to report.
+            Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), e);
+        }
     }
 
     /** Puts a multishot operation back in the ring (from the engine thread: at once; else through the inbox). */

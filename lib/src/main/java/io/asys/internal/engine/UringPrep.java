@@ -68,7 +68,31 @@ final class UringPrep {
             case Op.PollMultishot x -> IORING_OP_POLL_ADD;
             case Op.RecvMultishot x -> IORING_OP_RECV;
             case Op.RecvSelect x -> IORING_OP_RECV;
+            case Op.MsgRing x -> IORING_OP_MSG_RING;
         };
+    }
+
+    /** Every opcode the typed operations use (what {@link #opcode} can return). */
+    private static final int[] OPERATION_SET = {
+        IORING_OP_NOP, IORING_OP_READ, IORING_OP_WRITE, IORING_OP_FSYNC, IORING_OP_FALLOCATE, IORING_OP_FADVISE,
+        IORING_OP_FTRUNCATE, IORING_OP_OPENAT, IORING_OP_STATX, IORING_OP_RENAMEAT, IORING_OP_UNLINKAT,
+        IORING_OP_MKDIRAT, IORING_OP_SYMLINKAT, IORING_OP_LINKAT, IORING_OP_TIMEOUT, IORING_OP_CLOSE, IORING_OP_READV,
+        IORING_OP_WRITEV, IORING_OP_SYNC_FILE_RANGE, IORING_OP_POLL_ADD, IORING_OP_SOCKET, IORING_OP_CONNECT,
+        IORING_OP_BIND, IORING_OP_LISTEN, IORING_OP_ACCEPT, IORING_OP_SEND, IORING_OP_RECV, IORING_OP_SHUTDOWN,
+        IORING_OP_OPENAT2, IORING_OP_GETXATTR, IORING_OP_SETXATTR, IORING_OP_FGETXATTR, IORING_OP_FSETXATTR,
+        IORING_OP_SPLICE, IORING_OP_TEE, IORING_OP_MADVISE, IORING_OP_SEND_ZC, IORING_OP_SENDMSG, IORING_OP_RECVMSG,
+        IORING_OP_FUTEX_WAIT, IORING_OP_FUTEX_WAKE, IORING_OP_WAITID, IORING_OP_MSG_RING,
+    };
+
+    /** The opcodes of the operation set this kernel lacks, by name (their operations run on workers). */
+    static java.util.List<String> missingOpcodes() {
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        for (int opcode : OPERATION_SET) {
+            if (!IoUringSupport.isSupported(opcode)) {
+                missing.add(IoUringAbi.opName(opcode));
+            }
+        }
+        return missing;
     }
 
     /** Null if the running kernel has the opcode, else why the operation cannot run. */
@@ -141,6 +165,7 @@ final class UringPrep {
             case Op.PollMultishot x -> sqe.prepPollMultishot(x.handle().fd(), x.events());
             case Op.RecvMultishot x -> sqe.prepRecvMultishot(x.handle().fd(), ring(x.buffers(), engine), x.flags());
             case Op.RecvSelect x -> sqe.prepRecvSelect(x.handle().fd(), ring(x.buffers(), engine), x.flags());
+            case Op.MsgRing x -> sqe.prepMsgRing(x.targetRingFd(), x.value(), UringEngine.MESSAGE_USER_DATA);
         }
     }
 

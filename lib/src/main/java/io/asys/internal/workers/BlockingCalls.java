@@ -112,6 +112,7 @@ final class BlockingCalls {
             case Op.PollMultishot o -> Waits.pollEach(sys, r, o, deadline);
             case Op.RecvMultishot o -> recvEach(r, o, deadline);
             case Op.RecvSelect o -> recvSelect(r, o, deadline);
+            case Op.MsgRing o -> o.deliverDirectly();
         };
     }
 
