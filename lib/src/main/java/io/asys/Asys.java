@@ -40,6 +40,7 @@ public final class Asys implements AutoCloseable {
     private final AtomicLong directSlots = new AtomicLong(0);
     private volatile java.util.function.IntConsumer messages;
     private ExecutorService messageThread;
+    private volatile int defaultAttrMask;
 
     private Asys(Engine engine, String engineName, String engineCause, int rawThreads) {
         this.routes = engine instanceof UringEngine ? workerRoutesHere() : java.util.List.of();
@@ -179,12 +180,41 @@ public final class Asys implements AutoCloseable {
         return w;
     }
 
+    /**
+     * Attributes every operation of this instance reports unless it asks for others
+     * ({@link AsysFuture#attributes()}); empty (the default) costs nothing.
+     */
+    public void defaultAttributes(java.util.Set<Attribute> attributes) {
+        defaultAttrMask = mask(attributes);
+    }
+
+    private static int mask(java.util.Set<Attribute> attributes) {
+        int m = 0;
+        for (Attribute a : attributes) {
+            m |= 1 << a.ordinal();
+        }
+        return m;
+    }
+
+    /** Which engine ran (or was to run) a request, for attribute messages. */
+    String engineOf(Request<?> r) {
+        return r.engine != null ? r.engine.name() : engineName;
+    }
+
     <T> Request<T> request(Op<T> op, Duration timeout) {
+        return request(op, timeout, defaultAttrMask);
+    }
+
+    <T> Request<T> request(Op<T> op, Duration timeout, int attrMask) {
         if (op instanceof Op.Multishot<?> && timeout != null) {
             throw new IllegalArgumentException(op.name() + " runs until cancelled: it takes no timeout");
         }
         AsysFuture<T> future = new AsysFuture<>();
         Request<T> r = new Request<>(op, future, timeout);
+        if (attrMask != 0) {
+            r.attrMask = attrMask;
+            r.submitNanos = System.nanoTime();
+        }
         future.bind(r, this);
         FileHandle handle = op.handle();
         if (handle != null) {
@@ -254,12 +284,25 @@ public final class Asys implements AutoCloseable {
 
     /** Submits any operation. */
     public <T> AsysFuture<T> submit(Op<T> op) {
-        return submit(op, null);
+        return submit(request(op, null));
     }
 
     /** Submits an operation that is cancelled if it has not completed within {@code timeout}. */
     public <T> AsysFuture<T> submit(Op<T> op, Duration timeout) {
-        Request<T> r = request(op, timeout);
+        return submit(request(op, timeout));
+    }
+
+    /** Submits an operation that reports {@code attributes} with its completion ({@link AsysFuture#attributes()}). */
+    public <T> AsysFuture<T> submit(Op<T> op, java.util.Set<Attribute> attributes) {
+        return submit(request(op, null, mask(attributes)));
+    }
+
+    /** Both: a timeout and attributes. */
+    public <T> AsysFuture<T> submit(Op<T> op, Duration timeout, java.util.Set<Attribute> attributes) {
+        return submit(request(op, timeout, mask(attributes)));
+    }
+
+    private <T> AsysFuture<T> submit(Request<T> r) {
         if (!r.done) {
             Engine target = engineFor(r);
             r.engine = target;

@@ -34,6 +34,25 @@ public final class AsysFuture<T> extends CompletableFuture<T> {
         }
     }
 
+    /**
+     * The attributes asked for with this operation ({@link Asys#submit(Op, java.util.Set)}), once
+     * it has completed; {@code null} before, or when none were asked for.
+     */
+    public CompletionAttributes attributes() {
+        Request<T> r = request;
+        if (r == null || r.attrMask == 0 || !isDone()) {
+            return null;
+        }
+        CompletionAttributes a = attributes;
+        if (a == null) {
+            a = AttributeValues.of(r, asys.engineOf(r));
+            attributes = a;
+        }
+        return a;
+    }
+
+    private volatile CompletionAttributes attributes;
+
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
         return new CompletableFuture<>();

@@ -60,6 +60,15 @@ public final class IoVecs {
         return new Object[] {this, java.util.Arrays.copyOf(segments, count)};
     }
 
+    /** The bytes all set entries cover. */
+    public long totalLength() {
+        long n = 0;
+        for (int i = 0; i < count; i++) {
+            n += segments[i] == null ? 0 : segments[i].byteSize();
+        }
+        return n;
+    }
+
     public MemorySegment buffer(int index) {
         return segments[index];
     }

@@ -17,6 +17,9 @@ public final class Completions {
             return;
         }
         request.done = true;
+        if (request.attrMask != 0) {
+            request.completeNanos = System.nanoTime();
+        }
         // An expired timeout (-ETIME) is a sleep's success; it is submitted with
         // IORING_TIMEOUT_ETIME_SUCCESS, so a step linked after it runs too.
         if (res == -Errno.ETIME && request.op instanceof Op.Timeout) {
@@ -56,6 +59,9 @@ public final class Completions {
             return;
         }
         request.done = true;
+        if (request.attrMask != 0) {
+            request.completeNanos = System.nanoTime();
+        }
         if (request.onDone != null) {
             request.onDone.run();
         }

@@ -44,6 +44,31 @@ public final class Request<T> {
     /** A send_zc's result, held until its notification says the buffer is free. Engine thread only. */
     public int sendResult;
 
+    // ---- attributes (io.asys.Attribute), all unused while attrMask is 0 ----
+    /** Bit {@code 1 << ordinal} for each attribute asked for. */
+    public int attrMask;
+    public long submitNanos;
+    public long completeNanos;
+    /** When the kernel (SQE submitted) or a worker took it; -1 if not known. */
+    public long takenNanos = -1;
+    /** A {@link io.asys.CacheResult} ordinal, or -1 with {@link #cacheUnsupported} saying why. */
+    public int cache = -1;
+    public String cacheMethod;
+    public String cacheUnsupported;
+    /** An {@link io.asys.ExecutionPath} ordinal, or -1. */
+    public int path = -1;
+    /** CPU time of the thread that ran it, or -1 with {@link #cpuUnsupported} saying why. */
+    public long cpuNanos = -1;
+    public String cpuUnsupported;
+    /** A short read of the worker engine's non-blocking attempt (CACHE is decided by the full read), or -1. */
+    public int nowaitResult = -1;
+    /** The io_uring engine's turn in which the SQE was submitted (for the path attribute). */
+    public long submitTurn;
+
+    public boolean wants(io.asys.Attribute a) {
+        return (attrMask & (1 << a.ordinal())) != 0;
+    }
+
     public Request(Op<T> op, CompletableFuture<T> future, Duration timeout) {
         this.op = op;
         this.future = future;

@@ -51,6 +51,11 @@ public final class UringEngine implements CompletionHandler, Engine {
     /** Multishot receives waiting for a provided buffer to come back (not in the ring). Engine thread only. */
     private final java.util.Set<Request<?>> parked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private int nextBufferGroup;
+    /** Turns of the agent loop, for the PATH attribute; and whether this turn's SQEs include attributed ones. */
+    private long turn;
+    private boolean attributedThisTurn;
+    private boolean reapingAtOnce;
+    private AttributeProbes probes;
     private volatile java.util.function.IntConsumer messages;
     private final IoUringConfig config;
     private final Thread thread;
@@ -215,8 +220,20 @@ public final class UringEngine implements CompletionHandler, Engine {
 
     /** One turn of the agent: move queued requests into the ring, submit, wait, reap. */
     private int doWork() {
+        turn++;
         int work = drainInbox();
         work += prepBacklog();
+        if (attributedThisTurn) {
+            // Submit and reap at once: what completes now never blocked (the PATH attribute).
+            attributedThisTurn = false;
+            ring.submit();
+            reapingAtOnce = true;
+            try {
+                work += ring.reap(this);
+            } finally {
+                reapingAtOnce = false;
+            }
+        }
         armWakeup();
         sleeping = true;
         // Re-check after publishing "sleeping": a submitter that missed the flag left its request here.
@@ -380,6 +397,9 @@ public final class UringEngine implements CompletionHandler, Engine {
                 sqe.attach(LINK_TIMEOUT);
                 finish(r, -Errno.ECANCELED);
             } else {
+                if (r.attrMask != 0) {
+                    attributesAtSubmit(r);
+                }
                 try {
                     UringPrep.prep(sqe, r.op, scratch(IoUring.slotIndex(sqe.userData())), this);
                 } catch (RuntimeException e) {
@@ -406,6 +426,20 @@ public final class UringEngine implements CompletionHandler, Engine {
                 sqe.addFlags(link);
             }
         }
+    }
+
+    /** QUEUE_TIME ends now (its SQE goes to the kernel this turn); CACHE from cachestat; CPU is the kernel's. */
+    private void attributesAtSubmit(Request<?> r) {
+        r.takenNanos = System.nanoTime();
+        r.submitTurn = turn;
+        attributedThisTurn = true;
+        if (r.wants(io.asys.Attribute.CACHE)) {
+            if (probes == null) {
+                probes = new AttributeProbes();
+            }
+            probes.cacheByCachestat(r);
+        }
+        r.cpuUnsupported = "io_uring runs it inside the kernel; no thread's CPU time is the operation's alone";
     }
 
     private static void finish(Request<?> r, int res) {
@@ -446,6 +480,10 @@ public final class UringEngine implements CompletionHandler, Engine {
         if (a == WAKEUP) {
             wakeArmed = false;
         } else if (a instanceof Request<?> r) {
+            if (r.attrMask != 0 && r.path < 0) {
+                r.path = (reapingAtOnce && r.submitTurn == turn ? io.asys.ExecutionPath.URING_NONBLOCKING
+                        : io.asys.ExecutionPath.URING_ASYNC).ordinal();
+            }
             if (r.op instanceof io.asys.Op.Multishot<?> m) {
                 multishot(r, m, res, flags);
                 return;

@@ -56,6 +56,8 @@ public final class SyscallNumbers {
     public static final long EPOLL_CTL = A64 ? 21 : 233;
     public static final long EPOLL_PWAIT = A64 ? 22 : 281;
     public static final long PIPE2 = A64 ? 59 : 293;
+    public static final long CACHESTAT = 451;
+    public static final long CLOCK_GETTIME = A64 ? 113 : 228;
     public static final long GETPID = A64 ? 172 : 39;
     public static final long GETTID = A64 ? 178 : 186;
 

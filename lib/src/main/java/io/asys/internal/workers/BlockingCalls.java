@@ -27,6 +27,8 @@ final class BlockingCalls {
     private static final int O_CLOEXEC = 02000000;
 
     private final Syscall sys = new Syscall();
+    /** cachestat and the thread CPU clock, for attributes; made on first use. */
+    private io.asys.internal.engine.AttributeProbes probes;
     private final MemorySegment scratch = Arena.ofAuto().allocate(64, 8);
     /** Splice offsets (0, 8) and a one-entry iovec (16, 24) for preadv2/pwritev2 with flags. */
     private final MemorySegment offsets = Arena.ofAuto().allocate(32, 8);
@@ -114,6 +116,13 @@ final class BlockingCalls {
             case Op.RecvSelect o -> recvSelect(r, o, deadline);
             case Op.MsgRing o -> o.deliverDirectly();
         };
+    }
+
+    io.asys.internal.engine.AttributeProbes probes() {
+        if (probes == null) {
+            probes = new io.asys.internal.engine.AttributeProbes();
+        }
+        return probes;
     }
 
     private long path(int which, byte[] cPath) {

@@ -1,6 +1,10 @@
 package io.asys.internal.workers;
 
+import io.asys.Attribute;
+import io.asys.CacheResult;
 import io.asys.Errno;
+import io.asys.ExecutionPath;
+import io.asys.internal.engine.AttributeProbes;
 import io.asys.Op;
 import io.asys.internal.engine.Completions;
 import io.asys.internal.engine.Engine;
@@ -155,27 +159,50 @@ public final class WorkerEngine implements Engine {
 
     /** The fibril principle: a read whose data is cached, or a lookup the caches can answer, completes here. */
     private boolean tryInline(Request<?> r) {
+        BlockingCalls calls = inline.get();
+        boolean attributed = r.attrMask != 0;
+        long taken = attributed ? System.nanoTime() : 0;
+        long cpu = attributed && r.wants(Attribute.CPU) ? calls.probes().threadCpuNanos() : 0;
+        int res;
         if (r.op instanceof Op.OpenAt || r.op instanceof Op.Statx || r.op instanceof Op.Close) {
-            int res = inline.get().tryMetadataNoWait(r);
+            res = calls.tryMetadataNoWait(r);
             if (res == -Errno.EAGAIN) {
                 return false;
             }
-            Completions.complete(r, res);
-            return true;
-        }
-        if (!(r.op instanceof Op.Read read) || read.handle().isDirectIo() || read.offset() < 0) {
+        } else if (r.op instanceof Op.Read read && !read.handle().isDirectIo() && read.offset() >= 0) {
+            res = calls.tryReadNoWait(read.handle().fd(), read.buffer(), read.offset(), read.rwFlags());
+            if (attributed && r.wants(Attribute.CACHE)) {
+                noteNoWaitRead(r, res, read.buffer().byteSize());
+            }
+            boolean callerSaidNoWait = (read.rwFlags() & io.asys.uring.IoUringAbi.RWF_NOWAIT) != 0;
+            if (!(callerSaidNoWait || res == read.buffer().byteSize() || res == -Errno.EBADF || res == -Errno.EISDIR
+                    || res == -Errno.EFAULT || res == -Errno.EOPNOTSUPP)) {
+                // EAGAIN (not cached), a short read (partly cached, or EOF), ESPIPE (a pipe or socket):
+                // the worker does the whole call, so the result is what the blocking call gives.
+                return false;
+            }
+        } else {
             return false;
         }
-        int res = inline.get().tryReadNoWait(read.handle().fd(), read.buffer(), read.offset(), read.rwFlags());
-        boolean callerSaidNoWait = (read.rwFlags() & io.asys.uring.IoUringAbi.RWF_NOWAIT) != 0;
-        if (callerSaidNoWait || res == read.buffer().byteSize() || res == -Errno.EBADF || res == -Errno.EISDIR
-                || res == -Errno.EFAULT || res == -Errno.EOPNOTSUPP) {
-            Completions.complete(r, res);
-            return true;
+        if (attributed) {
+            r.takenNanos = taken;
+            r.path = ExecutionPath.INLINE.ordinal();
+            if (r.wants(Attribute.CPU)) {
+                r.cpuNanos = calls.probes().threadCpuNanos() - cpu;
+            }
         }
-        // EAGAIN (not cached), a short read (partly cached, or EOF), ESPIPE (a pipe or socket):
-        // the worker does the whole call, so the result is what the blocking call gives.
-        return false;
+        Completions.complete(r, res);
+        return true;
+    }
+
+    /** The non-blocking attempt answers CACHE: all read is a hit, EAGAIN a miss, a short read is decided by the worker. */
+    private static void noteNoWaitRead(Request<?> r, int res, long wanted) {
+        if (res == wanted || res == -Errno.EAGAIN) {
+            AttributeProbes.applyCache(r, AttributeProbes.code(AttributeProbes.METHOD_NOWAIT,
+                    res == wanted ? CacheResult.HIT : CacheResult.MISS));
+        } else if (res >= 0) {
+            r.nowaitResult = res;
+        }
     }
 
     private void work(int index) {
@@ -203,10 +230,73 @@ public final class WorkerEngine implements Engine {
             }
             running[index] = r;
             long deadline = r.timeout == null ? NO_DEADLINE : System.nanoTime() + r.timeout.toNanos();
+            long[] attrs = r.attrMask == 0 ? null : attributesBefore(r, calls);
             int res = calls.execute(r, deadline);
             running[index] = null;
-            post(r, res);
+            if (attrs != null) {
+                attributesAfter(r, calls, attrs, res);
+            }
+            post(r, res, attrs);
             broken = breaksLink(r, res);
+        }
+    }
+
+    // The worker's attribute values travel in the completion ring's entry as (id, status, value)
+    // triples; the dispatcher writes them into the request before completing it.
+    private static final int QUEUE_AT = 0;
+    private static final int CACHE_AT = 3;
+    private static final int PATH_AT = 6;
+    private static final int CPU_AT = 9;
+
+    private static long[] attributesBefore(Request<?> r, BlockingCalls calls) {
+        long[] a = {
+            Attribute.QUEUE_TIME.id(), 0, System.nanoTime(),
+            Attribute.CACHE.id(), 1, 0,
+            Attribute.PATH.id(), 0, ExecutionPath.WORKER.ordinal(),
+            Attribute.CPU.id(), 1, 0};
+        if (r.wants(Attribute.CACHE) && r.nowaitResult < 0) {
+            if (r.cache >= 0) {
+                a[CACHE_AT + 1] = 0; // the non-blocking attempt already said (a miss)
+                a[CACHE_AT + 2] = AttributeProbes.code(AttributeProbes.METHOD_NOWAIT, CacheResult.values()[r.cache]);
+            } else {
+                a[CACHE_AT + 1] = 0;
+                a[CACHE_AT + 2] = calls.probes().cacheCode(r.op);
+            }
+        }
+        if (r.wants(Attribute.CPU)) {
+            a[CPU_AT + 2] = calls.probes().threadCpuNanos();
+        }
+        return a;
+    }
+
+    private static void attributesAfter(Request<?> r, BlockingCalls calls, long[] a, int res) {
+        if (r.wants(Attribute.CPU)) {
+            a[CPU_AT + 1] = 0;
+            a[CPU_AT + 2] = calls.probes().threadCpuNanos() - a[CPU_AT + 2];
+        }
+        if (r.wants(Attribute.CACHE) && r.nowaitResult >= 0) {
+            // The non-blocking attempt read part: all of it if the file simply ends there.
+            a[CACHE_AT + 1] = 0;
+            a[CACHE_AT + 2] = AttributeProbes.code(AttributeProbes.METHOD_NOWAIT,
+                    res == r.nowaitResult ? CacheResult.HIT : CacheResult.PARTIAL);
+        }
+    }
+
+    /** Dispatcher side: the values a worker sent in the ring entry, into the request. */
+    private static void applyAttributes(Request<?> r, Attributes attributes) {
+        for (int i = 0; i < attributes.count(); i++) {
+            if (attributes.status(i) != 0) {
+                continue;
+            }
+            long v = attributes.value(i);
+            switch (Attribute.values()[attributes.id(i) - 1]) {
+                case QUEUE_TIME -> r.takenNanos = v;
+                case CACHE -> AttributeProbes.applyCache(r, v);
+                case PATH -> r.path = (int) v;
+                case CPU -> r.cpuNanos = v;
+                case LATENCY -> {
+                }
+            }
         }
     }
 
@@ -234,10 +324,14 @@ public final class WorkerEngine implements Engine {
      * The {@code posting} count keeps the dispatcher from closing the eventfd under a post's signal.
      */
     private void post(Request<?> r, int res) {
+        post(r, res, null);
+    }
+
+    private void post(Request<?> r, int res, long[] attrs) {
         posting.incrementAndGet();
         try {
             if (!dispatcherGone) {
-                ring.offer(r.userData, res, null);
+                ring.offer(r.userData, res, attrs);
                 return;
             }
         } finally {
@@ -245,6 +339,11 @@ public final class WorkerEngine implements Engine {
         }
         Request<?> p = pending.remove(r.userData);
         if (p != null) {
+            if (attrs != null) {
+                Attributes.ArrayView view = new Attributes.ArrayView();
+                view.bind(attrs);
+                applyAttributes(p, view);
+            }
             complete(p, res);
         }
     }
@@ -282,6 +381,9 @@ public final class WorkerEngine implements Engine {
         CompletionRing.Handler handler = (userData, res, attributes) -> {
             Request<?> r = pending.remove(userData);
             if (r != null) {
+                if (attributes.count() > 0) {
+                    applyAttributes(r, attributes);
+                }
                 complete(r, res);
             }
         };

@@ -1,0 +1,46 @@
+package io.asys;
+
+import io.asys.internal.engine.Request;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Turns what an engine recorded in a request into {@link CompletionAttributes}, with a reason for every gap. */
+final class AttributeValues {
+    private AttributeValues() {
+    }
+
+    static CompletionAttributes of(Request<?> r, String engine) {
+        Map<Attribute, CompletionAttributes.Value> values = new EnumMap<>(Attribute.class);
+        for (Attribute a : Attribute.values()) {
+            if (r.wants(a)) {
+                values.put(a, value(r, a, engine));
+            }
+        }
+        return new CompletionAttributes(values, r.cacheMethod);
+    }
+
+    private static CompletionAttributes.Value value(Request<?> r, Attribute a, String engine) {
+        return switch (a) {
+            case LATENCY -> measured(r.completeNanos - r.submitNanos);
+            case QUEUE_TIME -> r.takenNanos >= 0 ? measured(Math.max(0, r.takenNanos - r.submitNanos))
+                    : unsupported("never taken by the " + engine + " engine (refused or cancelled before)");
+            case CACHE -> r.cache >= 0 ? measured(r.cache)
+                    : unsupported(r.cacheUnsupported != null ? r.cacheUnsupported
+                            : io.asys.internal.engine.AttributeProbes.readRange(r.op) == null
+                            ? "only reads have a cache result (" + r.op.name() + ")"
+                            : "not measured by the " + engine + " engine (the operation did not run)");
+            case PATH -> r.path >= 0 ? measured(r.path) : unsupported("never run by the " + engine + " engine (refused or cancelled before)");
+            case CPU -> r.cpuNanos >= 0 ? measured(r.cpuNanos)
+                    : unsupported(r.cpuUnsupported != null ? r.cpuUnsupported : "not measured by the " + engine + " engine");
+        };
+    }
+
+    private static CompletionAttributes.Value measured(long v) {
+        return new CompletionAttributes.Value(v, null);
+    }
+
+    private static CompletionAttributes.Value unsupported(String why) {
+        return new CompletionAttributes.Value(0, why);
+    }
+}

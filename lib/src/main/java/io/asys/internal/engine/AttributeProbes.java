@@ -1,0 +1,103 @@
+package io.asys.internal.engine;
+
+import io.asys.CacheResult;
+import io.asys.Errno;
+import io.asys.Op;
+import io.asys.internal.linux.Syscall;
+import io.asys.internal.linux.SyscallNumbers;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The measurements behind the CACHE and CPU attributes, for one thread: the kernel's
+ * {@code cachestat} (Linux 6.5+) over a read's range, and the thread's CPU clock. Not thread-safe.
+ */
+public final class AttributeProbes {
+    private static final long PAGE = 4096;
+    private static final int CLOCK_THREAD_CPUTIME_ID = 3;
+
+    private final Syscall sys = new Syscall();
+    /** struct cachestat_range (16) at 0, struct cachestat (40) at 16, struct timespec (16) at 56. */
+    private final MemorySegment scratch = Arena.ofAuto().allocate(72, 8);
+
+    /** The file and range a read covers, or null for an operation that is not a read. */
+    public static long[] readRange(Op<?> op) {
+        return switch (op) {
+            case Op.Read r -> new long[] {r.handle().fd(), r.offset(), r.buffer().byteSize()};
+            case Op.Readv r -> new long[] {r.handle().fd(), r.offset(), r.buffers().totalLength()};
+            default -> null;
+        };
+    }
+
+    /** How a cache result was found, in the code's second byte. */
+    public static final int METHOD_NOWAIT = 1;
+    public static final int METHOD_CACHESTAT = 2;
+    public static final int METHOD_DIRECT = 3;
+    /** Codes for no cache result: not a read, or a read at the file position (no range). -errno: cachestat failed. */
+    public static final int NOT_A_READ = -10_000;
+    public static final int NO_RANGE = -10_001;
+    private static final String[] METHODS = {null, "rwf_nowait", "cachestat", "o_direct"};
+
+    /** A cache code ({@code method << 8 | CacheResult ordinal}). */
+    public static int code(int method, CacheResult result) {
+        return method << 8 | result.ordinal();
+    }
+
+    /** Fills the request's cache attribute from cachestat, or says why it cannot. */
+    public void cacheByCachestat(Request<?> r) {
+        applyCache(r, cacheCode(r.op));
+    }
+
+    /** The cache code of a read by cachestat (O_DIRECT: a miss by definition), or why there is none. */
+    public int cacheCode(Op<?> op) {
+        long[] range = readRange(op);
+        if (range == null) {
+            return NOT_A_READ;
+        }
+        if (op.handle().isDirectIo()) {
+            return code(METHOD_DIRECT, CacheResult.MISS);
+        }
+        if (range[1] < 0) {
+            return NO_RANGE;
+        }
+        int res = cachestat((int) range[0], range[1], range[2]);
+        return res < 0 ? res : code(METHOD_CACHESTAT, CacheResult.values()[res]);
+    }
+
+    /** Decodes a cache code into the request's CACHE fields. */
+    public static void applyCache(Request<?> r, long code) {
+        if (code >= 0) {
+            r.cache = (int) (code & 0xFF);
+            r.cacheMethod = METHODS[(int) (code >> 8)];
+        } else if (code == NOT_A_READ) {
+            r.cacheUnsupported = "only reads have a cache result (" + r.op.name() + ")";
+        } else if (code == NO_RANGE) {
+            r.cacheUnsupported = "a read at the file position has no range to look up";
+        } else {
+            r.cacheUnsupported = "cachestat failed: " + Errno.describe((int) code)
+                    + (code == -Errno.ENOSYS ? " (the kernel predates 6.5)" : "");
+        }
+    }
+
+    /** A {@link CacheResult} ordinal for {@code length} bytes at {@code offset}, or -errno. */
+    int cachestat(int fd, long offset, long length) {
+        long first = offset / PAGE;
+        long pages = length == 0 ? 0 : (offset + length + PAGE - 1) / PAGE - first;
+        scratch.set(ValueLayout.JAVA_LONG, 0, first * PAGE);
+        scratch.set(ValueLayout.JAVA_LONG, 8, pages * PAGE);
+        int res = (int) sys.call(SyscallNumbers.CACHESTAT, fd, scratch.address(), scratch.address() + 16, 0, 0, 0);
+        if (res < 0) {
+            return res;
+        }
+        long cached = scratch.get(ValueLayout.JAVA_LONG, 16);
+        return (cached >= pages ? CacheResult.HIT : cached == 0 ? CacheResult.MISS : CacheResult.PARTIAL).ordinal();
+    }
+
+    /** This thread's CPU time in nanoseconds (CLOCK_THREAD_CPUTIME_ID). */
+    public long threadCpuNanos() {
+        sys.call(SyscallNumbers.CLOCK_GETTIME, CLOCK_THREAD_CPUTIME_ID, scratch.address() + 56, 0, 0, 0, 0);
+        return scratch.get(ValueLayout.JAVA_LONG, 56) * 1_000_000_000L + scratch.get(ValueLayout.JAVA_LONG, 64);
+    }
+}

@@ -1,0 +1,130 @@
+package io.asys;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
+
+import static io.asys.TypedApiTestSupport.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Per-operation attributes against the real kernel's page cache, on every engine. */
+class AsysAttributesTest {
+    private static final int POSIX_FADV_DONTNEED = 4;
+    private static final Set<Attribute> ALL = EnumSet.allOf(Attribute.class);
+
+    private static Asys asys;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void open() throws Exception {
+        asys = Asys.open();
+    }
+
+    @AfterAll
+    static void close() {
+        if (asys != null) {
+            asys.close();
+        }
+    }
+
+    private static boolean onUring() {
+        return !asys.engine().equals("workers");
+    }
+
+    private FileHandle writtenAndSynced(String name, int size) throws Exception {
+        FileHandle h = get(asys.open(dir.resolve(name), O_CREAT | O_RDWR | O_TRUNC, 0644));
+        assertEquals(size, get(asys.write(h, bytes(pattern(size, 5)), 0)));
+        assertEquals(0, get(asys.fsync(h)));
+        return h;
+    }
+
+    @Test
+    void aReadOfDataJustWrittenIsAHitAndItsLatencyIsBoundedByWallTime() throws Exception {
+        FileHandle h = writtenAndSynced("hot", 64 * 1024);
+        MemorySegment buf = buffer(64 * 1024);
+        long before = System.nanoTime();
+        AsysFuture<Integer> read = asys.submit(new Op.Read(h, buf, 0), ALL);
+        assertEquals(64 * 1024, get(read));
+        long wall = System.nanoTime() - before;
+        CompletionAttributes a = read.attributes();
+        assertNotNull(a, "asked for, so present once done");
+        assertEquals(CacheResult.HIT, a.cache(), a::toString);
+        assertTrue(a.latencyNanos() > 0 && a.latencyNanos() <= wall, a + " within wall " + wall);
+        assertTrue(a.queueNanos() >= 0 && a.queueNanos() <= a.latencyNanos(), a::toString);
+        if (onUring()) {
+            assertEquals("cachestat", a.cacheMethod());
+            assertEquals(ExecutionPath.URING_NONBLOCKING, a.path(), "a cached read completes inside io_uring_enter");
+            assertFalse(a.isSupported(Attribute.CPU));
+            assertTrue(a.get(Attribute.CPU).unsupported().contains("kernel"), a::toString);
+            assertThrows(UnsupportedOperationException.class, a::cpuNanos);
+        } else {
+            assertEquals("rwf_nowait", a.cacheMethod());
+            assertEquals(ExecutionPath.INLINE, a.path(), "a cached read completes on the submitting thread");
+            assertTrue(a.cpuNanos() >= 0, a::toString);
+        }
+        get(asys.close(h));
+    }
+
+    @Test
+    void afterDontneedOnACleanFileAReadIsAMiss() throws Exception {
+        FileHandle h = writtenAndSynced("cold", 256 * 1024);
+        assertEquals(0, get(asys.fadvise(h, 0, 0, POSIX_FADV_DONTNEED)));
+        AsysFuture<Integer> read = asys.submit(new Op.Read(h, buffer(256 * 1024), 0),
+                EnumSet.of(Attribute.CACHE, Attribute.PATH, Attribute.LATENCY));
+        assertEquals(256 * 1024, get(read));
+        CompletionAttributes a = read.attributes();
+        assertEquals(CacheResult.MISS, a.cache(), a::toString);
+        assertEquals(onUring() ? ExecutionPath.URING_ASYNC : ExecutionPath.WORKER, a.path(), a::toString);
+        assertFalse(a.requested(Attribute.CPU));
+        assertThrows(IllegalStateException.class, () -> a.get(Attribute.CPU), "not asked for");
+        get(asys.close(h));
+    }
+
+    @Test
+    void anOperationThatIsNotAReadSaysCacheIsUnsupported() throws Exception {
+        AsysFuture<Statx> st = asys.submit(new Op.Statx(dir, 0, Statx.STATX_BASIC_STATS), EnumSet.of(Attribute.CACHE, Attribute.LATENCY, Attribute.PATH));
+        assertTrue(get(st).isDirectory());
+        CompletionAttributes a = st.attributes();
+        assertFalse(a.isSupported(Attribute.CACHE));
+        assertTrue(a.get(Attribute.CACHE).unsupported().contains("only reads"), a::toString);
+        assertTrue(a.latencyNanos() > 0);
+        assertNotNull(a.path());
+    }
+
+    @Test
+    void failedOperationsCarryAttributesToo() throws Exception {
+        AsysFuture<FileHandle> open = asys.submit(new Op.OpenAt(dir.resolve("missing"), O_RDONLY, 0), EnumSet.of(Attribute.LATENCY));
+        assertTrue(failure(open) instanceof java.nio.file.NoSuchFileException);
+        assertTrue(open.attributes().latencyNanos() > 0);
+    }
+
+    @Test
+    void nothingIsMeasuredUnlessAskedAndDefaultsApplyToEveryOperation() throws Exception {
+        AsysFuture<Integer> plain = asys.nop();
+        get(plain);
+        assertNull(plain.attributes());
+        try (Asys other = Asys.open()) {
+            other.defaultAttributes(EnumSet.of(Attribute.LATENCY));
+            AsysFuture<Integer> nop = other.nop();
+            get(nop);
+            assertTrue(nop.attributes().latencyNanos() >= 0);
+            assertFalse(nop.attributes().requested(Attribute.CACHE));
+        }
+        assertEquals(EnumSet.of(Attribute.LATENCY, Attribute.CACHE, Attribute.PATH), Attribute.parse("latency, cache,PATH"));
+        assertThrows(IllegalArgumentException.class, () -> Attribute.parse("speed"));
+    }
+}
