@@ -127,4 +127,22 @@ class AsysAttributesTest {
         assertEquals(EnumSet.of(Attribute.LATENCY, Attribute.CACHE, Attribute.PATH), Attribute.parse("latency, cache,PATH"));
         assertThrows(IllegalArgumentException.class, () -> Attribute.parse("speed"));
     }
+
+    @Test
+    void statsSummariseAStreamPerOperationType() throws Exception {
+        FileHandle h = writtenAndSynced("stats", 8192);
+        AttributeStats stats = new AttributeStats();
+        for (int i = 0; i < 10; i++) {
+            Op.Read op = new Op.Read(h, buffer(4096), (i % 2) * 4096L);
+            AsysFuture<Integer> f = asys.submit(op, EnumSet.of(Attribute.LATENCY, Attribute.CACHE, Attribute.PATH));
+            get(f);
+            stats.record(op, f.attributes());
+        }
+        AttributeStats.Summary read = stats.summaries().get("read");
+        assertEquals(10, read.count());
+        assertEquals(1.0, read.hitRatio());
+        assertEquals(10, read.paths().values().stream().mapToLong(Long::longValue).sum());
+        assertTrue(read.latencyPercentile(50) > 0 && read.latencyPercentile(50) <= read.latencyMax());
+        get(asys.close(h));
+    }
 }

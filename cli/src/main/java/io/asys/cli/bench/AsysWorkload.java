@@ -21,15 +21,23 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AsysWorkload implements Workload {
     private final String engine;
+    private final java.util.Set<io.asys.Attribute> attributes;
     private Asys asys;
 
     public AsysWorkload(String engine) {
+        this(engine, java.util.Set.of());
+    }
+
+    /** With {@code attributes} asked for on every operation and summarised in the result. */
+    public AsysWorkload(String engine, java.util.Set<io.asys.Attribute> attributes) {
         this.engine = engine;
+        this.attributes = attributes;
     }
 
     @Override
     public void prepare(BenchSpec spec) throws Exception {
         asys = Asys.open(engine);
+        asys.defaultAttributes(attributes);
     }
 
     @Override
@@ -57,6 +65,7 @@ public final class AsysWorkload implements Workload {
         result.bytes = run.bytes.get();
         result.errors = run.errors.get();
         result.latency.add(run.latency);
+        result.attributes = run.attributes;
         if (file != null) {
             asys.close(file).get();
         }
@@ -70,6 +79,8 @@ public final class AsysWorkload implements Workload {
         final int threadIndex;
         final Progress progress;
         final ConcurrentHistogram latency = new ConcurrentHistogram(3);
+        final AttributeSummary attributes = AsysWorkload.this.attributes.isEmpty() ? null
+                : new AttributeSummary(AsysWorkload.this.attributes);
         final AtomicLong issued = new AtomicLong();
         final AtomicLong done = new AtomicLong();
         final AtomicLong bytes = new AtomicLong();
@@ -117,6 +128,7 @@ public final class AsysWorkload implements Workload {
                 if (!f.isDone()) {
                     f.whenComplete((r, t) -> {
                         record(t0, r, t, buffer);
+                        recordAttributes(f);
                         next(buffer, random);
                     });
                     return;
@@ -129,6 +141,13 @@ public final class AsysWorkload implements Workload {
                     t = e;
                 }
                 record(t0, r, t, buffer);
+                recordAttributes(f);
+            }
+        }
+
+        private void recordAttributes(CompletableFuture<?> f) {
+            if (attributes != null && f instanceof io.asys.AsysFuture<?> af) {
+                attributes.record(af.attributes());
             }
         }
 

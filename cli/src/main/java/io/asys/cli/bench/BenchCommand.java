@@ -84,6 +84,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})"}, defaultValue = "uring")
     String engine;
 
+    @Option(names = "--attrs", description = "per-operation attributes to ask for and summarise (typed engines): "
+            + "latency, queue_time, cache, path, cpu; the JSON gets an attrs object")
+    String attrs;
+
     @Option(names = "--json", description = "print one JSON object instead of text")
     boolean json;
 
@@ -167,6 +171,16 @@ public final class BenchCommand implements Callable<Integer> {
         if (!op.equals("nop") && !meta && size < bs) {
             return "--size must be at least --bs";
         }
+        if (attrs != null) {
+            try {
+                io.asys.Attribute.parse(attrs);
+            } catch (IllegalArgumentException e) {
+                return "--attrs: " + e.getMessage();
+            }
+            if (!engine.equals("typed-uring") && !engine.equals("workers")) {
+                return "--attrs needs a typed engine (typed-uring or workers), not " + engine;
+            }
+        }
         if (seconds <= 0 && ops <= 0) {
             return "--seconds or --ops must be positive";
         }
@@ -174,8 +188,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Report run(BenchSpec spec) throws Exception {
-        Workload workload = spec.engine().equals("workers") ? new AsysWorkload("workers")
-                : spec.engine().equals("typed-uring") ? new AsysWorkload("uring")
+        java.util.Set<io.asys.Attribute> wanted = attrs == null ? java.util.Set.of() : io.asys.Attribute.parse(attrs);
+        Workload workload = spec.engine().equals("workers") ? new AsysWorkload("workers", wanted)
+                : spec.engine().equals("typed-uring") ? new AsysWorkload("uring", wanted)
                 : spec.isNop() ? new UringNopWorkload()
                 : !spec.isMeta() ? new UringFileWorkload()
                 : spec.engine().equals("uring") ? new UringMetaWorkload() : new JdkMetaWorkload();
@@ -231,6 +246,19 @@ public final class BenchCommand implements Callable<Integer> {
             return threads.stream().mapToLong(t -> t.elapsedNanos).max().orElse(0) / 1e9;
         }
 
+        AttributeSummary attributes() {
+            AttributeSummary all = null;
+            for (ThreadResult t : threads) {
+                if (t.attributes != null) {
+                    if (all == null) {
+                        all = new AttributeSummary(t.attributes.wanted());
+                    }
+                    all.add(t.attributes);
+                }
+            }
+            return all;
+        }
+
         Histogram latency() {
             Histogram all = new Histogram(3);
             threads.forEach(t -> all.add(t.latency));
@@ -259,6 +287,9 @@ public final class BenchCommand implements Callable<Integer> {
                             .put("max", lat.getMaxValue()).put("mean", lat.getMean()))
                     .put("errors", errors())
                     .put(spec.engine().equals("uring") ? "ring" : "engine_detail", threads.get(0).detail);
+            if (threads.get(0).attributes != null) {
+                j.put("attrs", attributes().json());
+            }
             return j.toString();
         }
 
@@ -286,6 +317,10 @@ public final class BenchCommand implements Callable<Integer> {
                 int first = threads.stream().filter(t -> t.errors > 0).findFirst().orElseThrow().firstError;
                 sb.append(String.format("%n  errors: %,d, first: %s on %s", errors(), Errno.describe(first),
                         spec.isMeta() ? spec.dir() : spec.file()));
+            }
+            AttributeSummary attributes = attributes();
+            if (attributes != null) {
+                sb.append("\n  attrs: ").append(attributes.json());
             }
             return sb.toString();
         }

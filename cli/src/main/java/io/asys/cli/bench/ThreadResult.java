@@ -11,6 +11,8 @@ public final class ThreadResult {
     public int firstError;
     public long elapsedNanos;
     public String detail = "";
+    /** Attributes the operations returned ({@code --attrs}), or null. */
+    AttributeSummary attributes;
 
     /** Run-length buffer: consecutive equal latencies (a whole batch reaped at once) are recorded together. */
     private long pendingValue = -1;
