@@ -152,7 +152,7 @@ public final class BenchCommand implements Callable<Integer> {
         return run(spec);
     }
 
-    private String validate() {
+    String validate() {
         if (!OPS.contains(op)) {
             return "unknown --op '" + op + "'; choose one of " + OP_LIST;
         }

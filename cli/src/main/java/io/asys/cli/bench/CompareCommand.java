@@ -74,15 +74,20 @@ public final class CompareCommand implements Callable<Integer> {
                     System.err.println("asys compare: skipping " + e + ": " + fioMissing);
                     continue;
                 }
-            } else if (e.equals("jdk-sync") || e.equals("jdk-pool") || e.equals("nop")) {
+            } else if (e.equals("jdk-sync") || e.equals("jdk-pool")) {
                 throw new FioOptions.Problem("engine " + e + " does not run file data ops", 2);
+            } else {
+                String problem = bench(e).validate();
+                if (problem != null) {
+                    throw new FioOptions.Problem(problem, 2);
+                }
             }
             chosen.add(e);
         }
         if (chosen.isEmpty()) {
             throw new FioOptions.Problem("no engine to run", 2);
         }
-        BenchSpec spec = null;
+        BenchSpec spec = specOf();
         Map<String, List<EngineRun>> runs = new LinkedHashMap<>();
         chosen.forEach(e -> runs.put(e, new ArrayList<>()));
         for (int r = 0; r < rounds; r++) {
@@ -90,18 +95,16 @@ public final class CompareCommand implements Callable<Integer> {
                 String engine = chosen.get((k + r) % chosen.size());
                 EngineRun run;
                 if (engine.startsWith("fio-")) {
-                    run = FioRunner.run(spec != null ? spec : specOf(), engine.substring(4));
+                    run = FioRunner.run(spec, engine.substring(4));
                 } else {
-                    BenchCommand.Report report = bench(engine).measure();
-                    spec = spec != null ? spec : withEngine(report.spec(), "uring");
-                    run = EngineRun.of(report);
+                    run = EngineRun.of(bench(engine).measure());
                 }
                 runs.get(engine).add(run);
                 System.err.printf(Locale.ROOT, "  round %d/%d  %-14s %,10.0f IOPS%n", r + 1, rounds, engine, run.iops());
             }
         }
         List<EngineRuns> all = chosen.stream().map(e -> new EngineRuns(e, runs.get(e))).toList();
-        String jobLine = JobLine.of(spec != null ? spec : specOf());
+        String jobLine = JobLine.of(spec);
         System.out.println(json ? CompareTable.json(jobLine, rounds, all) : CompareTable.text(jobLine, rounds, all));
         if (htmlReport != null) {
             HtmlReport.write(htmlReport, "asys compare: " + job.getFileName(), jobLine, all);
@@ -127,16 +130,11 @@ public final class CompareCommand implements Callable<Integer> {
         return bench;
     }
 
-    /** The job's spec before any asys run made one (when fio runs first): the file is made here. */
+    /** The job as fio runs it (one submission per I/O), the file made here if missing, so every engine reads the same. */
     private BenchSpec specOf() throws Exception {
         BenchCommand b = bench("uring");
         BenchFile.ensure(b.file, b.size, false);
         return new BenchSpec(b.op, b.file, b.size, (int) b.bs, b.qd, 1, b.direct, b.seconds, 0,
                 b.threads == null ? 1 : b.threads, "fio", b.dir, b.files);
-    }
-
-    private static BenchSpec withEngine(BenchSpec s, String engine) {
-        return new BenchSpec(s.op(), s.file(), s.size(), s.bs(), s.qd(), s.batch(), s.direct(), s.seconds(), 0,
-                s.threads(), engine, s.dir(), s.files());
     }
 }

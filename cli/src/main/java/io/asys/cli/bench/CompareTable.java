@@ -20,8 +20,9 @@ final class CompareTable {
                 "MiB/s", "CPU us/op", "p99 us", ref == null ? "" : "  vs " + ref.engine()));
         for (EngineRuns e : all) {
             EngineRun m = e.median();
-            sb.append(String.format(Locale.ROOT, "%-14s %,12.0f %8.1f%% %10.1f %10.2f %10.1f", e.engine(), e.medianIops(),
-                    100 * e.spread(), m.mibS(), e.medianCpuUsPerOp(), m.latencyAt(99) / 1e3));
+            String spread = e.rounds().size() < 2 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * e.spread());
+            sb.append(String.format(Locale.ROOT, "%-14s %,12.0f %9s %10.1f %10.2f %10.1f", e.engine(), e.medianIops(),
+                    spread, m.mibS(), e.medianCpuUsPerOp(), m.latencyAt(99) / 1e3));
             if (ref != null) {
                 sb.append(String.format(Locale.ROOT, "  %5.2f x", e.medianIops() / ref.medianIops()));
             }

@@ -59,7 +59,7 @@ public final class AsyncReadAhead implements FilePass {
                 }
             }
         } finally {
-            asys.close(file);
+            asys.close(file).exceptionally(t -> 0).join();
         }
     }
 
