@@ -148,10 +148,10 @@ class HashCommandTest {
         Files.writeString(f, "x");
         String[][] cases = {
             {"--algo", "sha3", f.toString()}, {"--bs", "100", f.toString()}, {"--bs", "lots", f.toString()},
-            {"--qd", "0", f.toString()}, {"--direct", "--bs", "1000", f.toString()}, {"--mode", "fast", f.toString()},
+            {"--qd", "0", f.toString()}, {"--direct", "--bs", "1000", f.toString()}, {"--bs", "64m", "--qd", "32", f.toString()}, {"--mode", "fast", f.toString()},
             {"--json", "--mode", "sync", f.toString()}, {"--engine", "kaio", f.toString()}, {}};
         String[] expected = {"unknown --algo 'sha3'", "--bs must be in 512..64m", "not a size: 'lots'",
-            "--qd must be in 1..256", "multiple of 512", "unknown --mode 'fast'", "leave out --mode",
+            "--qd must be in 1..256", "multiple of 512", "at most 1g", "unknown --mode 'fast'", "leave out --mode",
             "unknown --engine 'kaio'", "Missing required parameter"};
         for (int i = 0; i < cases.length; i++) {
             List<String> args = new ArrayList<>(List.of("hash"));

@@ -100,6 +100,9 @@ public final class HashCommand implements Callable<Integer> {
         if (qd < 1 || qd > 256) {
             return "--qd must be in 1..256";
         }
+        if (bs * qd > (1L << 30)) {
+            return "--qd x --bs is the memory of each file in flight: keep it at most 1g";
+        }
         if (jobs != null && (jobs < 1 || jobs > 256)) {
             return "--jobs must be in 1..256";
         }
