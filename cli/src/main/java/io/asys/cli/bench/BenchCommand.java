@@ -8,6 +8,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.asys.cli.report.HtmlReport;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +27,22 @@ public final class BenchCommand implements Callable<Integer> {
     private static final Set<String> OPS = Set.of("nop", "read", "write", "randread", "randwrite",
             "statx", "openclose", "mkdir-unlink");
     private static final String OP_LIST = "nop, read, write, randread, randwrite, statx, openclose, mkdir-unlink";
-    private static final Set<String> ENGINES = Set.of("uring", "workers", "typed-uring", "jdk-sync", "jdk-pool");
+    private static final Set<String> ENGINES = Set.of("uring", "workers", "typed-uring", "jdk-sync", "jdk-pool",
+            "jdk-async");
     private static final Set<String> RESERVED_ENGINES =
-            Set.of("vt", "kaio", "kaio-asys", "jdk-async", "jdk-vt");
+            Set.of("vt", "kaio", "kaio-asys", "jdk-vt");
 
-    @Option(names = "--op", description = {"nop, read, write, randread, randwrite, or a metadata op on the files "
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec commandSpec;
+
+    @Option(names = "--job", description = "a fio job file: its rw, bs, iodepth, numjobs, runtime, size, filename "
+            + "and direct (from [global] and the first job) apply where the command line does not set them")
+    Path job;
+
+    @Option(names = "--report", description = "also write a self-contained HTML page with the results and charts")
+    Path htmlReport;
+
+    @Option(names = {"--op", "--rw"}, description = {"nop, read, write, randread, randwrite, or a metadata op on the files "
             + "of --dir: statx, openclose, mkdir-unlink (default: ${DEFAULT-VALUE}).",
             "One op is one file operation: statx = 1 statx; openclose = 1 openat(O_RDONLY) + its close; "
             + "mkdir-unlink = 1 mkdirat of a scratch directory under d<i> + its unlinkat(AT_REMOVEDIR)."},
@@ -44,7 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})", defaultValue = "100000")
     int files;
 
-    @Option(names = "--file", description = "file to read or write, created and filled if missing (default: ${DEFAULT-VALUE})",
+    @Option(names = {"--file", "--filename"}, description = "file to read or write, created and filled if missing (default: ${DEFAULT-VALUE})",
             defaultValue = "/var/tmp/asys-bench.dat")
     Path file;
 
@@ -56,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
             converter = Sizes.class)
     long bs;
 
-    @Option(names = "--qd", description = "queue depth: operations in flight per thread; the jdk engines have 1 "
+    @Option(names = {"--qd", "--iodepth"}, description = "queue depth: operations in flight per thread; the jdk engines have 1 "
             + "(default: ${DEFAULT-VALUE})",
             defaultValue = "32")
     int qd;
@@ -64,23 +77,24 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "entries prepared per submit (default: the queue depth; 4 with --direct; 32 for nop)")
     Integer batch;
 
-    @Option(names = "--direct", description = "O_DIRECT: bypass the page cache")
+    @Option(names = "--direct", arity = "0..1", fallbackValue = "true", converter = FioOptions.Flag.class,
+            description = "O_DIRECT: bypass the page cache (also fio's --direct=1)")
     boolean direct;
 
-    @Option(names = "--seconds", description = "run time (default: ${DEFAULT-VALUE})", defaultValue = "5")
+    @Option(names = {"--seconds", "--runtime"}, description = "run time (default: ${DEFAULT-VALUE})", defaultValue = "5")
     double seconds;
 
     @Option(names = "--ops", description = "stop after this many operations instead of a time")
     long ops;
 
-    @Option(names = "--threads", description = "threads, each with its own ring, or the jdk-pool size, each "
+    @Option(names = {"--threads", "--numjobs"}, description = "threads, each with its own ring, or the jdk-pool size, each "
             + "thread on its own share of the files (default: 1; 2 for jdk-pool)")
     Integer threads;
 
     @Option(names = "--engine", description = {"uring (the low-level ring), typed-uring (the typed API on "
             + "io_uring), workers (the typed API on the worker engine); for the metadata ops also jdk-sync "
             + "(blocking java.nio.file.Files calls on one thread) and jdk-pool (the same on --threads platform "
-            + "threads). vt, kaio, kaio-asys, jdk-async, jdk-vt: reserved for coming engines "
+            + "threads); for read, write, randread, randwrite also jdk-async (AsynchronousFileChannel, --qd reads outstanding). vt, kaio, kaio-asys, jdk-vt: reserved for coming engines "
             + "(default: ${DEFAULT-VALUE})"}, defaultValue = "uring")
     String engine;
 
@@ -93,18 +107,39 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Report report;
+        try {
+            report = measure();
+        } catch (FioOptions.Problem e) {
+            System.err.println("asys bench: " + e.getMessage());
+            return e.exit();
+        } catch (ErrnoException e) {
+            System.err.println("asys bench: " + e.getMessage());
+            return 1;
+        }
+        System.out.println(json ? report.json() : report.text());
+        if (htmlReport != null) {
+            HtmlReport.write(htmlReport, "asys bench " + report.spec().op() + " on " + report.spec().engine(),
+                    JobLine.of(report.spec()), List.of(new EngineRuns(report.spec().engine(), List.of(EngineRun.of(report)))));
+        }
+        return report.errors() > 0 ? 1 : 0;
+    }
+
+    /** Validates, prepares the file or tree, and runs the bench; a bad option throws {@link FioOptions.Problem}. */
+    Report measure() throws Exception {
+        if (job != null) {
+            FioOptions.apply(job, this, commandSpec.commandLine().getParseResult());
+        }
         String problem = validate();
         if (problem != null) {
-            System.err.println("asys bench: " + problem);
-            return 2;
+            throw new FioOptions.Problem(problem, 2);
         }
         boolean uring = engine.equals("uring");
         if (uring && !IoUringSupport.isAvailable()) {
-            System.err.println("asys bench: engine uring unavailable: " + IoUringSupport.unavailabilityCause());
-            return 1;
+            throw new FioOptions.Problem("engine uring unavailable: " + IoUringSupport.unavailabilityCause(), 1);
         }
         // The JDK engines make one blocking call at a time per thread: their queue depth is 1.
-        boolean queued = uring || engine.equals("workers") || engine.equals("typed-uring");
+        boolean queued = uring || engine.equals("workers") || engine.equals("typed-uring") || engine.equals("jdk-async");
         int effectiveQd = queued ? qd : 1;
         // Default batch: everything ready at once, except with O_DIRECT, where batches of 4 kept the
         // virtio disk measured here as busy as fio's one-at-a-time submission and 32 did not.
@@ -118,32 +153,28 @@ public final class BenchCommand implements Callable<Integer> {
         } else if (!spec.isNop()) {
             BenchFile.ensure(file, size, false);
         }
-        try {
-            Report report = run(spec);
-            System.out.println(json ? report.json() : report.text());
-            return report.errors() > 0 ? 1 : 0;
-        } catch (ErrnoException e) {
-            System.err.println("asys bench: " + e.getMessage());
-            return 1;
-        }
+        return run(spec);
     }
 
-    private String validate() {
+    String validate() {
         if (!OPS.contains(op)) {
             return "unknown --op '" + op + "'; choose one of " + OP_LIST;
         }
         boolean meta = BenchSpec.META_OPS.contains(op);
         if (RESERVED_ENGINES.contains(engine)) {
-            return "engine '" + engine + "' is reserved for an engine asys does not have yet; available: uring, workers"
+            return "engine '" + engine + "' is reserved for an engine asys does not have yet; available: uring, typed-uring, workers, jdk-async"
                     + (meta ? ", jdk-sync, jdk-pool" : "");
         }
         if (!ENGINES.contains(engine)) {
-            return "unknown --engine '" + engine + "'; available: uring, workers, jdk-sync, jdk-pool";
+            return "unknown --engine '" + engine + "'; available: uring, workers, typed-uring, jdk-sync, jdk-pool, jdk-async";
         }
         if ((engine.equals("workers") || engine.equals("typed-uring")) && op.equals("mkdir-unlink")) {
             return "engine " + engine + " runs nop, read, write, randread, randwrite, statx and openclose";
         }
-        if (engine.startsWith("jdk") && !meta) {
+        if (engine.equals("jdk-async") && (meta || op.equals("nop"))) {
+            return "engine jdk-async runs read, write, randread and randwrite";
+        }
+        if (engine.startsWith("jdk") && !engine.equals("jdk-async") && !meta) {
             return "engine " + engine + " runs only the metadata ops (statx, openclose, mkdir-unlink); "
                     + "for --op " + op + " use --engine uring";
         }
@@ -189,7 +220,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Report run(BenchSpec spec) throws Exception {
         java.util.Set<io.asys.Attribute> wanted = attrs == null ? java.util.Set.of() : io.asys.Attribute.parse(attrs);
-        Workload workload = spec.engine().equals("workers") ? new AsysWorkload("workers", wanted)
+        Workload workload = spec.engine().equals("jdk-async") ? new JdkAsyncWorkload()
+                : spec.engine().equals("workers") ? new AsysWorkload("workers", wanted)
                 : spec.engine().equals("typed-uring") ? new AsysWorkload("uring", wanted)
                 : spec.isNop() ? new UringNopWorkload()
                 : !spec.isMeta() ? new UringFileWorkload()

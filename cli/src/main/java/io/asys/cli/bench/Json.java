@@ -3,7 +3,7 @@ package io.asys.cli.bench;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A tiny ordered JSON object writer for the bench's flat report (strings, numbers, booleans, nested objects). */
+/** A tiny ordered JSON object writer for the bench's flat report (strings, numbers, booleans, nested objects, lists). */
 public final class Json {
     private final Map<String, Object> fields = new LinkedHashMap<>();
 
@@ -22,18 +22,28 @@ public final class Json {
             }
             first = false;
             quote(sb, e.getKey()).append(':');
-            Object v = e.getValue();
-            if (v == null) {
-                sb.append("null");
-            } else if (v instanceof Number n) {
-                sb.append(n instanceof Double d ? (Double.isFinite(d) ? format(d) : "null") : n.toString());
-            } else if (v instanceof Boolean || v instanceof Json) {
-                sb.append(v);
-            } else {
-                quote(sb, v.toString());
-            }
+            value(sb, e.getValue());
         }
         return sb.append('}').toString();
+    }
+
+    private static void value(StringBuilder sb, Object v) {
+        if (v == null) {
+            sb.append("null");
+        } else if (v instanceof Number n) {
+            sb.append(n instanceof Double d ? (Double.isFinite(d) ? format(d) : "null") : n.toString());
+        } else if (v instanceof Boolean || v instanceof Json) {
+            sb.append(v);
+        } else if (v instanceof java.util.List<?> list) {
+            sb.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                sb.append(i == 0 ? "" : ",");
+                value(sb, list.get(i));
+            }
+            sb.append(']');
+        } else {
+            quote(sb, v.toString());
+        }
     }
 
     private static String format(double d) {
