@@ -26,8 +26,7 @@ final class DemoSteps {
         return List.of(
                 step("an asynchronous getpid (a raw system call by number)", DemoSteps::getpid),
                 step("a chain: open + read + close in one submission", DemoSteps::chain),
-                DemoStep.notYetBuilt("per-operation attributes: a page-cache hit and a miss",
-                        "latency, queue time and cache hit/miss returned with each completion", "issue 5"),
+                step("per-operation attributes: a page-cache hit and a miss", DemoSteps::attributes),
                 step("cancellation", DemoSteps::cancellation),
                 DemoStep.notYetBuilt("virtual threads: blocking code, few OS threads",
                         "a facade that parks virtual threads while their operations are in flight", "issue 6"),
@@ -83,6 +82,24 @@ final class DemoSteps {
             out.println("  on a missing file the chain stops at its first step: "
                     + e.getCause().getMessage());
         }
+    }
+
+    private static void attributes(Asys asys, Path dir, PrintStream out) throws Exception {
+        Path file = dir.resolve("attributes.dat");
+        Files.write(file, new byte[256 * 1024]);
+        var handle = asys.open(file, FileDescriptors.O_RDONLY, 0).get();
+        MemorySegment buffer = Arena.ofAuto().allocate(256 * 1024, 4096);
+        var wanted = java.util.EnumSet.of(io.asys.Attribute.LATENCY, io.asys.Attribute.CACHE, io.asys.Attribute.PATH);
+        var hot = asys.submit(new io.asys.Op.Read(handle, buffer, 0), wanted);
+        hot.get();
+        out.println("  just written, read back: " + hot.attributes());
+        int fadvDontneed = 4;
+        asys.fdatasync(handle).get();
+        asys.fadvise(handle, 0, 0, fadvDontneed).get();
+        var cold = asys.submit(new io.asys.Op.Read(handle, buffer, 0), wanted);
+        cold.get();
+        out.println("  after POSIX_FADV_DONTNEED:  " + cold.attributes());
+        asys.close(handle).get();
     }
 
     private static void cancellation(Asys asys, Path dir, PrintStream out) throws Exception {
