@@ -133,4 +133,26 @@ class AsysRawSyscallTest {
         assertThrows(IllegalArgumentException.class, () -> call.arg(6L));
         assertThrows(IllegalArgumentException.class, () -> call.arg(Arena.ofAuto().allocate(8)));
     }
+
+    @Test
+    void getdents64ListsADirectoryThroughTheRawPath() throws Exception {
+        for (String name : List.of("a", "bb", "ccc")) {
+            Files.writeString(dir.resolve(name), name);
+        }
+        FileHandle d = get(asys.open(dir, 0200000 /* O_DIRECTORY */, 0));
+        try {
+            MemorySegment buf = Arena.ofAuto().allocate(4096, 8);
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            long n;
+            while ((n = get(asys.syscall(RawCall.of("getdents64").arg((long) d.fd()).arg(buf).arg(buf.byteSize())))) > 0) {
+                // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (u16), d_type (u8), d_name (NUL-terminated)
+                for (long at = 0; at < n; at += Short.toUnsignedInt(buf.get(java.lang.foreign.ValueLayout.JAVA_SHORT, at + 16))) {
+                    names.add(buf.getString(at + 19));
+                }
+            }
+            assertEquals(java.util.Set.of(".", "..", "a", "bb", "ccc"), names);
+        } finally {
+            get(asys.close(d));
+        }
+    }
 }
