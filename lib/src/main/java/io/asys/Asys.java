@@ -112,9 +112,10 @@ public final class Asys implements AutoCloseable {
     }
 
     /**
-     * Where {@code statx} runs when io_uring is the engine: {@code workers} (default: the
-     * submitting thread answers from the dentry cache without a thread switch, a worker when that
-     * would block) or {@code uring} (the kernel always hands statx to its io-wq threads).
+     * Where {@code statx} runs when io_uring is the engine: {@code uring} (default: the kernel
+     * hands statx to its io-wq threads, in parallel with the submitter) or {@code workers} (the
+     * submitting thread answers from the dentry cache with openat2 RESOLVE_CACHED + statx + close,
+     * a worker when that would block). Measured here, the ring won: see docs/performance.md.
      */
     public static final String STATX_PROP_NAME = "asys.statx";
 
@@ -122,7 +123,7 @@ public final class Asys implements AutoCloseable {
     public static java.util.List<String> workerRoutesHere() {
         java.util.List<String> routes = new java.util.ArrayList<>();
         if (statxOnWorkers()) {
-            routes.add("statx: " + STATX_PROP_NAME + "=workers (cached lookups answered inline; io_uring punts statx to io-wq)");
+            routes.add("statx: " + STATX_PROP_NAME + "=workers (cached lookups answered inline instead of io-wq)");
         }
         for (String opcode : UringEngine.missingOpcodes()) {
             routes.add(opcode + ": kernel " + IoUringSupport.kernelRelease() + " lacks it");
@@ -131,7 +132,7 @@ public final class Asys implements AutoCloseable {
     }
 
     private static boolean statxOnWorkers() {
-        String v = System.getProperty(STATX_PROP_NAME, "workers");
+        String v = System.getProperty(STATX_PROP_NAME, "uring");
         return switch (v) {
             case "workers" -> true;
             case "uring" -> false;

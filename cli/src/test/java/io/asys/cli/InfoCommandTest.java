@@ -25,7 +25,7 @@ class InfoCommandTest {
         assertEquals(0, exit);
         String json = out.toString().trim();
         if (IoUringSupport.isAvailable()) {
-            assertTrue(json.contains("\"engine\":\"hybrid\""), json); // statx goes to workers by default
+            assertTrue(json.contains("\"engine\":\"uring\""), json); // this kernel has every opcode of the operation set
             assertTrue(json.contains("\"uring_available\":true"), json);
             assertTrue(json.contains("\"uring_unavailable_cause\":null"), json);
             assertTrue(json.contains("READ"), json);
