@@ -203,4 +203,30 @@ class AsysMultishotTest {
         assertTrue(failure(n) instanceof IllegalArgumentException);
         get(asys.close(server));
     }
+
+    @Test
+    void closingAsysEndsEveryMultishotOnceEvenOneWaitingForABuffer() throws Exception {
+        Asys own = Asys.open();
+        FileHandle server = listener(own);
+        var accept = own.accept(server);
+        SocketChannel client = SocketChannel.open(addressOf(server));
+        FileHandle peer = get(accept);
+        ProvidedBuffers buffers = own.provideBuffers(1, 8);
+        LinkedBlockingQueue<ReceivedBuffer> held = new LinkedBlockingQueue<>();
+        AsysFuture<Long> starved = own.recvMultishot(peer, buffers, held::add);
+        client.write(ByteBuffer.wrap("12345678abc".getBytes(StandardCharsets.US_ASCII)));
+        assertNotNull(held.poll(5, TimeUnit.SECONDS));
+        Thread.sleep(100); // the rest waits for the only buffer, which the test keeps
+        java.util.concurrent.atomic.AtomicInteger accepts = new java.util.concurrent.atomic.AtomicInteger();
+        AsysFuture<Long> accepting = own.acceptMultishot(server, h -> accepts.incrementAndGet());
+        java.util.concurrent.atomic.AtomicInteger endings = new java.util.concurrent.atomic.AtomicInteger();
+        starved.whenComplete((v, t) -> endings.incrementAndGet());
+        accepting.whenComplete((v, t) -> endings.incrementAndGet());
+        own.close();
+        assertEquals(Errno.ECANCELED, Errors.errnoOf(failure(starved)));
+        assertEquals(Errno.ECANCELED, Errors.errnoOf(failure(accepting)));
+        Thread.sleep(50);
+        assertEquals(2, endings.get(), "each ended exactly once");
+        client.close();
+    }
 }
