@@ -541,6 +541,18 @@ public final class Asys implements AutoCloseable {
     }
 
     /**
+     * {@code count} page-aligned buffers of {@code size} bytes for {@link Op.ReadFixed} and
+     * {@link Op.WriteFixed}: registered with the ring on io_uring (the kernel maps them once),
+     * plain buffers on the worker engine. Once per instance on io_uring.
+     */
+    public io.asys.uring.FixedBuffers registerBuffers(int count, long size) throws ErrnoException {
+        if (engine instanceof UringEngine uring) {
+            return uring.registerBuffers(count, size);
+        }
+        return io.asys.uring.FixedBuffers.unregistered(count, size);
+    }
+
+    /**
      * A pipe: {@code [read end, write end]}, both owned by asys (close them with {@link #close}).
      * pipe2 never waits, so it runs on the caller.
      */

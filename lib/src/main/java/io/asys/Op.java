@@ -711,4 +711,28 @@ public sealed interface Op<T> {
             return target.deliverMessage(value);
         }
     }
+
+    /** A read into registered buffer {@code index} ({@link Asys#registerBuffers}), {@code length} bytes at {@code bufferOffset}. */
+    record ReadFixed(FileHandle handle, io.asys.uring.FixedBuffers buffers, int index, long bufferOffset, int length,
+                     long offset) implements CountOp {
+        public String name() {
+            return "read_fixed";
+        }
+
+        public String path() {
+            return handle.path();
+        }
+    }
+
+    /** A write from registered buffer {@code index}, {@code length} bytes at {@code bufferOffset}. */
+    record WriteFixed(FileHandle handle, io.asys.uring.FixedBuffers buffers, int index, long bufferOffset, int length,
+                      long offset) implements CountOp {
+        public String name() {
+            return "write_fixed";
+        }
+
+        public String path() {
+            return handle.path();
+        }
+    }
 }

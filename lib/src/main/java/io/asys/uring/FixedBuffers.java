@@ -23,6 +23,27 @@ public final class FixedBuffers {
         return buffers[index];
     }
 
+    /**
+     * Plain page-aligned buffers of the same shape, registered with no ring (a ring refuses them
+     * for fixed operations): what the worker engine reads into and writes from.
+     */
+    public static FixedBuffers unregistered(int count, long size) {
+        if (count < 1 || size < 1 || size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("need count >= 1 and size in 1..2^31-1");
+        }
+        MemorySegment[] buffers = new MemorySegment[count];
+        java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofAuto();
+        for (int i = 0; i < count; i++) {
+            buffers[i] = arena.allocate(size, 4096);
+        }
+        return new FixedBuffers(buffers);
+    }
+
+    /** The bytes {@code [offset, offset + length)} of buffer {@code index}, bounds-checked. */
+    public MemorySegment slice(int index, long offset, int length) {
+        return checkedSlice(index, offset, length).asSlice(offset, length);
+    }
+
     MemorySegment checkedSlice(int index, long offset, int length) {
         if (index < 0 || index >= buffers.length) {
             throw new IndexOutOfBoundsException("fixed buffer " + index + " not registered (count " + buffers.length + ")");

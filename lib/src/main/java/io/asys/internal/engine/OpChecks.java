@@ -32,6 +32,8 @@ public final class OpChecks {
             case Op.FutexWait o -> Buffers.checkFutexWord(o.word());
             case Op.FutexWake o -> Buffers.checkFutexWord(o.word());
             case Op.Waitid o -> Buffers.checkSiginfo(o.info());
+            case Op.ReadFixed o -> o.buffers().slice(o.index(), o.bufferOffset(), o.length());
+            case Op.WriteFixed o -> o.buffers().slice(o.index(), o.bufferOffset(), o.length());
             default -> {
                 // Paths, statx buffers and socket addresses are made by asys itself.
             }

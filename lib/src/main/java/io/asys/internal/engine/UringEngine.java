@@ -615,6 +615,23 @@ public final class UringEngine implements CompletionHandler, Engine {
                 made.completeExceptionally(e);
             }
         });
+        return joinRegistration(made);
+    }
+
+    /** Registers {@code count} ring-owned buffers of {@code size} bytes for fixed reads and writes (once per engine). */
+    public io.asys.uring.FixedBuffers registerBuffers(int count, long size) throws ErrnoException {
+        CompletableFuture<io.asys.uring.FixedBuffers> made = new CompletableFuture<>();
+        onEngineThread(() -> {
+            try {
+                made.complete(ring.registerBuffers(count, size));
+            } catch (Throwable e) {
+                made.completeExceptionally(e);
+            }
+        });
+        return joinRegistration(made);
+    }
+
+    private static <T> T joinRegistration(CompletableFuture<T> made) throws ErrnoException {
         try {
             return made.join();
         } catch (java.util.concurrent.CompletionException e) {

@@ -69,6 +69,8 @@ final class UringPrep {
             case Op.RecvMultishot x -> IORING_OP_RECV;
             case Op.RecvSelect x -> IORING_OP_RECV;
             case Op.MsgRing x -> IORING_OP_MSG_RING;
+            case Op.ReadFixed x -> IORING_OP_READ_FIXED;
+            case Op.WriteFixed x -> IORING_OP_WRITE_FIXED;
         };
     }
 
@@ -81,7 +83,8 @@ final class UringPrep {
         IORING_OP_BIND, IORING_OP_LISTEN, IORING_OP_ACCEPT, IORING_OP_SEND, IORING_OP_RECV, IORING_OP_SHUTDOWN,
         IORING_OP_OPENAT2, IORING_OP_GETXATTR, IORING_OP_SETXATTR, IORING_OP_FGETXATTR, IORING_OP_FSETXATTR,
         IORING_OP_SPLICE, IORING_OP_TEE, IORING_OP_MADVISE, IORING_OP_SEND_ZC, IORING_OP_SENDMSG, IORING_OP_RECVMSG,
-        IORING_OP_FUTEX_WAIT, IORING_OP_FUTEX_WAKE, IORING_OP_WAITID, IORING_OP_MSG_RING,
+        IORING_OP_FUTEX_WAIT, IORING_OP_FUTEX_WAKE, IORING_OP_WAITID, IORING_OP_MSG_RING, IORING_OP_READ_FIXED,
+        IORING_OP_WRITE_FIXED,
     };
 
     /** The opcodes of the operation set this kernel lacks, by name (their operations run on workers). */
@@ -166,6 +169,9 @@ final class UringPrep {
             case Op.RecvMultishot x -> sqe.prepRecvMultishot(x.handle().fd(), ring(x.buffers(), engine), x.flags());
             case Op.RecvSelect x -> sqe.prepRecvSelect(x.handle().fd(), ring(x.buffers(), engine), x.flags());
             case Op.MsgRing x -> sqe.prepMsgRing(x.targetRingFd(), x.value(), UringEngine.MESSAGE_USER_DATA);
+            case Op.ReadFixed x -> sqe.prepReadFixed(x.handle().fd(), x.buffers(), x.index(), x.bufferOffset(), x.length(), x.offset());
+            case Op.WriteFixed x -> sqe.prepWriteFixed(x.handle().fd(), x.buffers(), x.index(), x.bufferOffset(), x.length(),
+                    x.offset());
         }
     }
 

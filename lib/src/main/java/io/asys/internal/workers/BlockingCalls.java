@@ -115,6 +115,10 @@ final class BlockingCalls {
             case Op.RecvMultishot o -> recvEach(r, o, deadline);
             case Op.RecvSelect o -> recvSelect(r, o, deadline);
             case Op.MsgRing o -> o.deliverDirectly();
+            case Op.ReadFixed o -> rw(o.offset() < 0 ? READ : PREAD64, o.handle().fd(),
+                    o.buffers().slice(o.index(), o.bufferOffset(), o.length()), o.offset());
+            case Op.WriteFixed o -> rw(o.offset() < 0 ? WRITE : PWRITE64, o.handle().fd(),
+                    o.buffers().slice(o.index(), o.bufferOffset(), o.length()), o.offset());
         };
     }
 
