@@ -25,9 +25,10 @@ public final class BenchCommand implements Callable<Integer> {
     private static final Set<String> OPS = Set.of("nop", "read", "write", "randread", "randwrite",
             "statx", "openclose", "mkdir-unlink");
     private static final String OP_LIST = "nop, read, write, randread, randwrite, statx, openclose, mkdir-unlink";
-    private static final Set<String> ENGINES = Set.of("uring", "workers", "typed-uring", "jdk-sync", "jdk-pool");
+    private static final Set<String> ENGINES = Set.of("uring", "workers", "typed-uring", "jdk-sync", "jdk-pool",
+            "kaio", "kaio-asys");
     private static final Set<String> RESERVED_ENGINES =
-            Set.of("vt", "kaio", "kaio-asys", "jdk-async", "jdk-vt");
+            Set.of("vt", "jdk-async", "jdk-vt");
 
     @Option(names = "--op", description = {"nop, read, write, randread, randwrite, or a metadata op on the files "
             + "of --dir: statx, openclose, mkdir-unlink (default: ${DEFAULT-VALUE}).",
@@ -80,7 +81,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--engine", description = {"uring (the low-level ring), typed-uring (the typed API on "
             + "io_uring), workers (the typed API on the worker engine); for the metadata ops also jdk-sync "
             + "(blocking java.nio.file.Files calls on one thread) and jdk-pool (the same on --threads platform "
-            + "threads). vt, kaio, kaio-asys, jdk-async, jdk-vt: reserved for coming engines "
+            + "threads); kaio (the kernel's AIO: io_setup, io_submit, io_getevents) and kaio-asys (asys's KAIO on "
+            + "the default engine) for the file ops. vt, jdk-async, jdk-vt: reserved for coming engines "
             + "(default: ${DEFAULT-VALUE})"}, defaultValue = "uring")
     String engine;
 
@@ -100,11 +102,12 @@ public final class BenchCommand implements Callable<Integer> {
             return 1;
         }
         // The JDK engines make one blocking call at a time per thread: their queue depth is 1.
-        boolean queued = uring || engine.equals("workers") || engine.equals("typed-uring");
+        boolean kaio = engine.startsWith("kaio");
+        boolean queued = uring || kaio || engine.equals("workers") || engine.equals("typed-uring");
         int effectiveQd = queued ? qd : 1;
         // Default batch: everything ready at once, except with O_DIRECT, where batches of 4 kept the
         // virtio disk measured here as busy as fio's one-at-a-time submission and 32 did not.
-        int effectiveBatch = !uring ? 1 : batch != null ? batch : op.equals("nop") ? 32 : direct ? Math.min(qd, 4) : qd;
+        int effectiveBatch = !uring && !kaio ? 1 : batch != null ? batch : op.equals("nop") ? 32 : direct ? Math.min(qd, 4) : qd;
         int effectiveThreads = threads != null ? threads : engine.equals("jdk-pool") ? 2 : 1;
         Path root = dir.toAbsolutePath().normalize();
         BenchSpec spec = new BenchSpec(op, file, size, (int) bs, effectiveQd, effectiveBatch, direct, seconds, ops,
@@ -134,10 +137,13 @@ public final class BenchCommand implements Callable<Integer> {
                     + (meta ? ", jdk-sync, jdk-pool" : "");
         }
         if (!ENGINES.contains(engine)) {
-            return "unknown --engine '" + engine + "'; available: uring, workers, jdk-sync, jdk-pool";
+            return "unknown --engine '" + engine + "'; available: uring, workers, jdk-sync, jdk-pool, kaio, kaio-asys";
         }
         if ((engine.equals("workers") || engine.equals("typed-uring")) && op.equals("mkdir-unlink")) {
             return "engine " + engine + " runs nop, read, write, randread, randwrite, statx and openclose";
+        }
+        if (engine.startsWith("kaio") && (meta || op.equals("nop"))) {
+            return "engine " + engine + " runs read, write, randread and randwrite";
         }
         if (engine.startsWith("jdk") && !meta) {
             return "engine " + engine + " runs only the metadata ops (statx, openclose, mkdir-unlink); "
@@ -174,7 +180,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Report run(BenchSpec spec) throws Exception {
-        Workload workload = spec.engine().equals("workers") ? new AsysWorkload("workers")
+        Workload workload = spec.engine().startsWith("kaio") ? new KaioWorkload(spec.engine().equals("kaio"))
+                : spec.engine().equals("workers") ? new AsysWorkload("workers")
                 : spec.engine().equals("typed-uring") ? new AsysWorkload("uring")
                 : spec.isNop() ? new UringNopWorkload()
                 : !spec.isMeta() ? new UringFileWorkload()
