@@ -26,6 +26,8 @@ final class KernelIoContext implements IoContext {
     private final int capacity;
     private Iocb[] slotIocb;
     private long[] slotData;
+    /** The buffers the kernel may touch, as submitted: a later prep of the iocb cannot let them go. */
+    private Object[] slotHold;
     private int[] free;
     private int freeCount;
     private boolean destroyed;
@@ -78,6 +80,7 @@ final class KernelIoContext implements IoContext {
         int old = slotIocb == null ? 0 : slotIocb.length;
         slotIocb = slotIocb == null ? new Iocb[size] : java.util.Arrays.copyOf(slotIocb, size);
         slotData = slotData == null ? new long[size] : java.util.Arrays.copyOf(slotData, size);
+        slotHold = slotHold == null ? new Object[size] : java.util.Arrays.copyOf(slotHold, size);
         int[] f = new int[size];
         if (free != null) {
             System.arraycopy(free, 0, f, 0, freeCount);
@@ -95,11 +98,13 @@ final class KernelIoContext implements IoContext {
         int slot = free[--freeCount];
         slotIocb[slot] = cb;
         slotData[slot] = cb.data();
+        slotHold[slot] = cb.buffer() != null ? cb.buffer() : cb.iovecs() != null ? cb.iovecs().hold() : null;
         return slot;
     }
 
     private synchronized void releaseSlot(int slot) {
         slotIocb[slot] = null;
+        slotHold[slot] = null;
         free[freeCount++] = slot;
     }
 
@@ -124,8 +129,8 @@ final class KernelIoContext implements IoContext {
         try {
             for (; n < nr && iocbs[n] != null; n++) {
                 Iocb cb = iocbs[n];
-                if (cb.buffer() != null && !cb.buffer().scope().isAlive()) {
-                    break;
+                if (!buffersUsable(cb)) {
+                    break; // a closed arena: its address must never reach the kernel (EFAULT if first)
                 }
                 slots[n] = takeSlot(cb);
                 pointers.setAtIndex(ValueLayout.JAVA_LONG, n, cb.writeKernelStruct(slots[n]).address());
@@ -141,6 +146,20 @@ final class KernelIoContext implements IoContext {
             releaseSlot(slots[i]);
         }
         return ret;
+    }
+
+    private static boolean buffersUsable(Iocb cb) {
+        if (cb.buffer() != null) {
+            return cb.buffer().scope().isAlive();
+        }
+        if (cb.iovecs() != null) {
+            try {
+                cb.iovecs().check(cb.opcode() == Iocb.IOCB_CMD_PREADV);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -202,6 +221,7 @@ final class KernelIoContext implements IoContext {
         synchronized (this) {
             // Every request has completed inside io_destroy: the slots' iocbs may go.
             java.util.Arrays.fill(slotIocb, null);
+            java.util.Arrays.fill(slotHold, null);
         }
         return ret;
     }
