@@ -296,6 +296,10 @@ abstract class KaioConformance {
         assertEquals(-Errno.EBADF, ctx.submit(new Iocb().prepPread(fd, buffer(BS), BS, 0).setEventfd(1_000_000)),
                 "eventfd not open");
         assertEquals(-Errno.EFAULT, ctx.submit(new Iocb[] {null}));
+        Arena arena = Arena.ofConfined();
+        Iocb closed = new Iocb().prepPread(fd, arena.allocate(BS, 4096), BS, 0);
+        arena.close();
+        assertEquals(-Errno.EFAULT, ctx.submit(closed), "a buffer whose arena is closed never reaches the kernel");
         assertEquals(0, ctx.getEvents(0, 4, new IoEvent[4], Duration.ZERO), "nothing was queued");
     }
 
@@ -427,5 +431,50 @@ abstract class KaioConformance {
         reap(polls.size());
         assertEquals(1, ctx.submit(new Iocb().prepPoll(p[0], Iocb.POLLIN)), "room again once reaped");
         reap(1);
+    }
+
+    @Test
+    void manySubmittersOneReaperEveryEventExactlyOnce() throws Exception {
+        int fd = directFile("threads", 8);
+        int threads = 4;
+        int perThread = 300;
+        java.util.concurrent.atomic.AtomicInteger submitted = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> submitters = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int base = t * perThread;
+            submitters.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    Iocb cb = new Iocb().prepPread(fd, buffer(BS), BS, (long) (i % 8) * BS).data(base + i);
+                    int r;
+                    while ((r = ctx.submit(cb)) == -Errno.EAGAIN) {
+                        Thread.onSpinWait(); // full: the reaper makes room
+                    }
+                    int res = r;
+                    assertEquals(1, res, () -> "submit: " + Errno.describe(res));
+                    submitted.incrementAndGet();
+                }
+            }));
+        }
+        boolean[] seen = new boolean[threads * perThread];
+        IoEvent[] ev = new IoEvent[16];
+        int reaped = 0;
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (reaped < seen.length && System.nanoTime() < deadline) {
+            int n = ctx.getEvents(1, ev.length, ev, Duration.ofMillis(100));
+            assertTrue(n >= 0, () -> Errno.describe(n));
+            for (int i = 0; i < n; i++) {
+                assertEquals(BS, ev[i].res());
+                int cookie = (int) ev[i].data();
+                assertTrue(!seen[cookie], "event " + cookie + " twice");
+                seen[cookie] = true;
+            }
+            reaped += n;
+        }
+        for (Thread t : submitters) {
+            t.join();
+        }
+        assertEquals(seen.length, submitted.get());
+        assertEquals(seen.length, reaped);
+        assertEquals(0, ctx.getEvents(0, 1, ev, Duration.ofMillis(20)), "nothing more");
     }
 }

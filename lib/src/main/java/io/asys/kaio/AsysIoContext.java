@@ -158,6 +158,12 @@ final class AsysIoContext implements IoContext {
             if (cb.offset() < 0) {
                 return -Errno.EINVAL;
             }
+            // A buffer that cannot be used fails the submit (EFAULT, in submitOne), not the event.
+            if (cb.buffer() != null) {
+                io.asys.uring.Buffers.checkNative(cb.buffer(), read);
+            } else {
+                cb.iovecs().check(read);
+            }
         } else if (opcode == Iocb.IOCB_CMD_FSYNC || opcode == Iocb.IOCB_CMD_FDSYNC || opcode == Iocb.IOCB_CMD_POLL) {
             if (cb.rwFlags() != 0 || (cb.pollEvents() & ~0xffff) != 0) {
                 return -Errno.EINVAL;
