@@ -477,4 +477,35 @@ abstract class KaioConformance {
         assertEquals(seen.length, reaped);
         assertEquals(0, ctx.getEvents(0, 1, ev, Duration.ofMillis(20)), "nothing more");
     }
+
+    @Test
+    void destroyRacingASubmitterWaitsForEverySubmitThatSucceeded() throws Exception {
+        int fd = directFile("race", 8);
+        int efd = eventfd();
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        Thread submitter = Thread.ofPlatform().start(() -> {
+            IoEvent[] ev = new IoEvent[8];
+            for (int i = 0; ; i++) {
+                Iocb cb = new Iocb().prepPread(fd, buffer(BS), BS, (long) (i % 8) * BS).setEventfd(efd);
+                int r = ctx.submit(cb);
+                if (r == 1) {
+                    accepted.incrementAndGet();
+                    started.countDown();
+                } else if (r == -Errno.EAGAIN) {
+                    ctx.getEvents(0, ev.length, ev, Duration.ZERO);
+                } else {
+                    assertEquals(-Errno.EINVAL, r, "only a destroyed context refuses");
+                    return;
+                }
+            }
+        });
+        started.await();
+        Thread.sleep(20);
+        assertEquals(0, ctx.destroy());
+        long atDestroy = counter(efd);
+        submitter.join(5000);
+        // A submit that returned 1 after destroy returned is impossible; each accepted one was counted.
+        assertEquals(accepted.get(), atDestroy, "eventfd count when destroy returned");
+    }
 }

@@ -67,7 +67,8 @@ final class AsysIoContext implements IoContext {
         final int opcode;
         final int resfd;
         CompletableFuture<?> future;
-        boolean cancelled;
+        /** Set (under the lock) before asys.cancel is asked; read by the completion on the engine thread. */
+        volatile boolean cancelled;
         /** The next in-flight submission of the same iocb object. */
         InFlight next;
 
@@ -114,6 +115,7 @@ final class AsysIoContext implements IoContext {
                 return -Errno.EAGAIN;
             }
             used++;
+            running++; // counted from here, so a destroy racing this submit waits for it
         } finally {
             lock.unlock();
         }
@@ -128,6 +130,9 @@ final class AsysIoContext implements IoContext {
             lock.lock();
             try {
                 used--;
+                if (--running == 0) {
+                    drained.signalAll();
+                }
             } finally {
                 lock.unlock();
             }
@@ -179,14 +184,20 @@ final class AsysIoContext implements IoContext {
             future = asys.submit(op(cb, handle(cb.fd(), status)));
         }
         f.future = future;
+        boolean lateForDestroy;
         lock.lock();
         try {
-            running++;
             f.next = inFlight.put(cb, f);
+            // A poll submitted while destroy was collecting the pending ones: cancel it here.
+            lateForDestroy = destroyed && f.opcode == Iocb.IOCB_CMD_POLL;
+            f.cancelled |= lateForDestroy;
         } finally {
             lock.unlock();
         }
         future.whenComplete((v, t) -> complete(f, v, t));
+        if (lateForDestroy) {
+            asys.cancel(future);
+        }
         return 0;
     }
 

@@ -21,6 +21,12 @@ import java.time.Duration;
  */
 final class KernelIoContext implements IoContext {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /**
+     * Every context not yet destroyed: one dropped with reads in flight must not let the garbage
+     * collector free buffers the kernel still writes into, so it stays reachable (and leaks, like
+     * an unclosed descriptor) until {@link #destroy}.
+     */
+    private static final java.util.Set<KernelIoContext> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final long ctx;
     private final int capacity;
@@ -67,7 +73,9 @@ final class KernelIoContext implements IoContext {
         if (ctx < 0) {
             throw new ErrnoException("io_setup", null, (int) ctx);
         }
-        return new KernelIoContext(ctx, nrEvents);
+        KernelIoContext c = new KernelIoContext(ctx, nrEvents);
+        LIVE.add(c);
+        return c;
     }
 
     @Override
@@ -223,6 +231,7 @@ final class KernelIoContext implements IoContext {
             java.util.Arrays.fill(slotIocb, null);
             java.util.Arrays.fill(slotHold, null);
         }
+        LIVE.remove(this);
         return ret;
     }
 
