@@ -15,6 +15,7 @@ import static io.asys.TypedApiTestSupport.toArray;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -81,5 +82,18 @@ class AsysKaioTest extends KaioConformance {
     @Test
     void theBackendNamesTheEngine() {
         assertEquals("asys-" + asys.engine(), ctx.backend());
+    }
+
+    @Test
+    void aContextCanOwnItsAsys() throws Exception {
+        IoContext own = IoContext.setup("workers", 4);
+        assertEquals("asys-workers", own.backend());
+        int[] p = pipe();
+        Iocb poll = new Iocb().prepPoll(p[0], Iocb.POLLIN);
+        assertEquals(1, own.submit(poll));
+        assertEquals(0, own.destroy(), "cancels the poll, waits, closes its asys");
+        assertEquals(-Errno.EINVAL, own.destroy());
+        assertThrows(ErrnoException.class, () -> IoContext.setup("workers", 0));
+        assertThrows(ErrnoException.class, () -> IoContext.setup(asys, 0));
     }
 }

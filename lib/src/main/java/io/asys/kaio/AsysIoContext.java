@@ -42,6 +42,8 @@ final class AsysIoContext implements IoContext {
     }
 
     private final Asys asys;
+    /** The context opened {@code asys} itself and closes it at destroy. */
+    private final boolean ownsAsys;
     private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
@@ -55,8 +57,9 @@ final class AsysIoContext implements IoContext {
     private int running;
     private boolean destroyed;
 
-    AsysIoContext(Asys asys, int capacity) {
+    AsysIoContext(Asys asys, int capacity, boolean ownsAsys) {
         this.asys = asys;
+        this.ownsAsys = ownsAsys;
         this.capacity = capacity;
     }
 
@@ -393,6 +396,9 @@ final class AsysIoContext implements IoContext {
             lock.unlock();
         }
         handles.clear();
+        if (ownsAsys) {
+            asys.close();
+        }
         return 0;
     }
 

@@ -30,7 +30,20 @@ public interface IoContext {
         if (nrEvents < 1) {
             throw new ErrnoException("io_setup", null, -io.asys.Errno.EINVAL);
         }
-        return new AsysIoContext(asys, nrEvents);
+        return new AsysIoContext(asys, nrEvents, false);
+    }
+
+    /**
+     * io_setup on an asys of its own, on {@code engine} ({@code auto}, {@code uring} or
+     * {@code workers}, as {@link Asys#open(String)}); destroy closes it.
+     *
+     * @throws ErrnoException EINVAL if {@code nrEvents < 1}, or why the engine could not start
+     */
+    static IoContext setup(String engine, int nrEvents) throws ErrnoException {
+        if (nrEvents < 1) {
+            throw new ErrnoException("io_setup", null, -io.asys.Errno.EINVAL);
+        }
+        return new AsysIoContext(Asys.open(engine), nrEvents, true);
     }
 
     /**
