@@ -17,7 +17,8 @@ import java.time.Duration;
  * {@link Iocb} and the caller's cookie without a search, and the table keeps the iocb and its
  * buffers reachable until the event is reaped. The kernel sees the iocb's own native copy, whose
  * address is the identity io_cancel looks for. Thread-safe: the slot table is guarded by this
- * object's lock; each thread has its own system-call scratch.
+ * object's lock; each thread has its own system-call scratch. A thread waiting in
+ * {@code io_getevents} is a thread blocked in the kernel: Java's interrupt does not wake it.
  */
 final class KernelIoContext implements IoContext {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
