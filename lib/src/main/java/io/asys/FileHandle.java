@@ -31,6 +31,15 @@ public final class FileHandle {
         this.directIo = directIo;
     }
 
+    /**
+     * A handle over a descriptor the caller opened and keeps owning (as KAIO's iocbs carry raw
+     * descriptors): asys never closes it unless {@link Asys#close(FileHandle)} is called on it.
+     * {@code directIo}: the descriptor has O_DIRECT.
+     */
+    public static FileHandle borrow(int fd, String description, boolean directIo) {
+        return new FileHandle(fd, description, directIo);
+    }
+
     /** Opened with O_DIRECT: reads never come from the page cache, so no engine tries them inline. */
     public boolean isDirectIo() {
         return directIo;

@@ -84,7 +84,7 @@ class BenchCommandTest {
 
     @Test
     void reservedEngineIsRefusedWithAClearMessage() {
-        CliRun r = run("bench", "--engine", "kaio");
+        CliRun r = run("bench", "--engine", "jdk-vt");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("reserved"), r.err());
     }

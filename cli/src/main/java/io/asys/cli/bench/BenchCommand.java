@@ -28,9 +28,9 @@ public final class BenchCommand implements Callable<Integer> {
             "statx", "openclose", "mkdir-unlink");
     private static final String OP_LIST = "nop, read, write, randread, randwrite, statx, openclose, mkdir-unlink";
     private static final Set<String> ENGINES = Set.of("uring", "workers", "typed-uring", "jdk-sync", "jdk-pool",
-            "jdk-async");
+            "jdk-async", "kaio", "kaio-asys");
     private static final Set<String> RESERVED_ENGINES =
-            Set.of("vt", "kaio", "kaio-asys", "jdk-vt");
+            Set.of("vt", "jdk-vt");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec commandSpec;
@@ -94,7 +94,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--engine", description = {"uring (the low-level ring), typed-uring (the typed API on "
             + "io_uring), workers (the typed API on the worker engine); for the metadata ops also jdk-sync "
             + "(blocking java.nio.file.Files calls on one thread) and jdk-pool (the same on --threads platform "
-            + "threads); for read, write, randread, randwrite also jdk-async (AsynchronousFileChannel, --qd reads outstanding). vt, kaio, kaio-asys, jdk-vt: reserved for coming engines "
+            + "threads); for read, write, randread, randwrite also jdk-async (AsynchronousFileChannel, --qd reads "
+            + "outstanding), kaio (the kernel's AIO: io_setup, io_submit, io_getevents) and kaio-asys (asys's KAIO on "
+            + "the default engine). vt, jdk-vt: reserved for coming engines "
             + "(default: ${DEFAULT-VALUE})"}, defaultValue = "uring")
     String engine;
 
@@ -139,11 +141,12 @@ public final class BenchCommand implements Callable<Integer> {
             throw new FioOptions.Problem("engine uring unavailable: " + IoUringSupport.unavailabilityCause(), 1);
         }
         // The JDK engines make one blocking call at a time per thread: their queue depth is 1.
-        boolean queued = uring || engine.equals("workers") || engine.equals("typed-uring") || engine.equals("jdk-async");
+        boolean kaio = engine.startsWith("kaio");
+        boolean queued = uring || kaio || engine.equals("workers") || engine.equals("typed-uring") || engine.equals("jdk-async");
         int effectiveQd = queued ? qd : 1;
         // Default batch: everything ready at once, except with O_DIRECT, where batches of 4 kept the
         // virtio disk measured here as busy as fio's one-at-a-time submission and 32 did not.
-        int effectiveBatch = !uring ? 1 : batch != null ? batch : op.equals("nop") ? 32 : direct ? Math.min(qd, 4) : qd;
+        int effectiveBatch = !uring && !kaio ? 1 : batch != null ? batch : op.equals("nop") ? 32 : direct ? Math.min(qd, 4) : qd;
         int effectiveThreads = threads != null ? threads : engine.equals("jdk-pool") ? 2 : 1;
         Path root = dir.toAbsolutePath().normalize();
         BenchSpec spec = new BenchSpec(op, file, size, (int) bs, effectiveQd, effectiveBatch, direct, seconds, ops,
@@ -162,17 +165,18 @@ public final class BenchCommand implements Callable<Integer> {
         }
         boolean meta = BenchSpec.META_OPS.contains(op);
         if (RESERVED_ENGINES.contains(engine)) {
-            return "engine '" + engine + "' is reserved for an engine asys does not have yet; available: uring, typed-uring, workers, jdk-async"
+            return "engine '" + engine + "' is reserved for an engine asys does not have yet; available: uring, typed-uring, workers, jdk-async, kaio, kaio-asys"
                     + (meta ? ", jdk-sync, jdk-pool" : "");
         }
         if (!ENGINES.contains(engine)) {
-            return "unknown --engine '" + engine + "'; available: uring, workers, typed-uring, jdk-sync, jdk-pool, jdk-async";
+            return "unknown --engine '" + engine + "'; available: uring, workers, typed-uring, jdk-sync, jdk-pool, jdk-async, "
+                    + "kaio, kaio-asys";
         }
         if ((engine.equals("workers") || engine.equals("typed-uring")) && op.equals("mkdir-unlink")) {
             return "engine " + engine + " runs nop, read, write, randread, randwrite, statx and openclose";
         }
-        if (engine.equals("jdk-async") && (meta || op.equals("nop"))) {
-            return "engine jdk-async runs read, write, randread and randwrite";
+        if ((engine.equals("jdk-async") || engine.startsWith("kaio")) && (meta || op.equals("nop"))) {
+            return "engine " + engine + " runs read, write, randread and randwrite";
         }
         if (engine.startsWith("jdk") && !engine.equals("jdk-async") && !meta) {
             return "engine " + engine + " runs only the metadata ops (statx, openclose, mkdir-unlink); "
@@ -220,7 +224,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Report run(BenchSpec spec) throws Exception {
         java.util.Set<io.asys.Attribute> wanted = attrs == null ? java.util.Set.of() : io.asys.Attribute.parse(attrs);
-        Workload workload = spec.engine().equals("jdk-async") ? new JdkAsyncWorkload()
+        Workload workload = spec.engine().startsWith("kaio") ? new KaioWorkload(spec.engine().equals("kaio"))
+                : spec.engine().equals("jdk-async") ? new JdkAsyncWorkload()
                 : spec.engine().equals("workers") ? new AsysWorkload("workers", wanted)
                 : spec.engine().equals("typed-uring") ? new AsysWorkload("uring", wanted)
                 : spec.isNop() ? new UringNopWorkload()

@@ -60,6 +60,13 @@ public final class SyscallNumbers {
     public static final long CLOCK_GETTIME = A64 ? 113 : 228;
     public static final long GETPID = A64 ? 172 : 39;
     public static final long GETTID = A64 ? 178 : 186;
+    public static final long FCNTL = A64 ? 25 : 72;
+    /** The kernel AIO calls (KAIO), for the comparison engine. */
+    public static final long IO_SETUP = A64 ? 0 : 206;
+    public static final long IO_DESTROY = A64 ? 1 : 207;
+    public static final long IO_GETEVENTS = A64 ? 4 : 208;
+    public static final long IO_SUBMIT = A64 ? 2 : 209;
+    public static final long IO_CANCEL = A64 ? 3 : 210;
 
     private SyscallNumbers() {
     }
