@@ -5,4 +5,5 @@
 module io.asys {
     exports io.asys;
     exports io.asys.uring;
+    exports io.asys.nio;
 }

@@ -25,9 +25,11 @@ public final class BenchCommand implements Callable<Integer> {
     private static final Set<String> OPS = Set.of("nop", "read", "write", "randread", "randwrite",
             "statx", "openclose", "mkdir-unlink");
     private static final String OP_LIST = "nop, read, write, randread, randwrite, statx, openclose, mkdir-unlink";
-    private static final Set<String> ENGINES = Set.of("uring", "workers", "typed-uring", "jdk-sync", "jdk-pool");
+    private static final Set<String> ENGINES = Set.of("uring", "workers", "typed-uring", "jdk-sync", "jdk-pool", "vt", "jdk-vt");
+    /** Engines running --threads virtual threads doing blocking calls, started by one runner thread. */
+    private static final Set<String> VT_ENGINES = Set.of("vt", "jdk-vt");
     private static final Set<String> RESERVED_ENGINES =
-            Set.of("vt", "kaio", "kaio-asys", "jdk-async", "jdk-vt");
+            Set.of("kaio", "kaio-asys", "jdk-async");
 
     @Option(names = "--op", description = {"nop, read, write, randread, randwrite, or a metadata op on the files "
             + "of --dir: statx, openclose, mkdir-unlink (default: ${DEFAULT-VALUE}).",
@@ -80,7 +82,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--engine", description = {"uring (the low-level ring), typed-uring (the typed API on "
             + "io_uring), workers (the typed API on the worker engine); for the metadata ops also jdk-sync "
             + "(blocking java.nio.file.Files calls on one thread) and jdk-pool (the same on --threads platform "
-            + "threads). vt, kaio, kaio-asys, jdk-async, jdk-vt: reserved for coming engines "
+            + "threads); vt (blocking reads or writes through asys's facade on --threads virtual threads) and jdk-vt (the "
+            + "same on the JDK's FileChannel). kaio, kaio-asys, jdk-async: reserved for coming engines "
             + "(default: ${DEFAULT-VALUE})"}, defaultValue = "uring")
     String engine;
 
@@ -139,7 +142,11 @@ public final class BenchCommand implements Callable<Integer> {
         if ((engine.equals("workers") || engine.equals("typed-uring")) && op.equals("mkdir-unlink")) {
             return "engine " + engine + " runs nop, read, write, randread, randwrite, statx and openclose";
         }
-        if (engine.startsWith("jdk") && !meta) {
+        boolean vt = VT_ENGINES.contains(engine);
+        if (vt && (meta || op.equals("nop"))) {
+            return "engine " + engine + " runs read, write, randread and randwrite";
+        }
+        if (engine.startsWith("jdk") && !meta && !vt) {
             return "engine " + engine + " runs only the metadata ops (statx, openclose, mkdir-unlink); "
                     + "for --op " + op + " use --engine uring";
         }
@@ -155,8 +162,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (batch != null && (batch < 1 || batch > 4096)) {
             return "--batch must be in 1..4096";
         }
-        if (threads != null && (threads < 1 || threads > 256)) {
-            return "--threads must be in 1..256";
+        if (threads != null && (threads < 1 || threads > (vt ? 100_000 : 256))) {
+            return "--threads must be in 1.." + (vt ? 100_000 : 256);
         }
         if (bs < 1 || bs > (64 << 20)) {
             return "--bs must be in 1..64m";
@@ -174,7 +181,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Report run(BenchSpec spec) throws Exception {
-        Workload workload = spec.engine().equals("workers") ? new AsysWorkload("workers")
+        Workload workload = VT_ENGINES.contains(spec.engine()) ? new VirtualThreadWorkload(spec.engine())
+                : spec.engine().equals("workers") ? new AsysWorkload("workers")
                 : spec.engine().equals("typed-uring") ? new AsysWorkload("uring")
                 : spec.isNop() ? new UringNopWorkload()
                 : !spec.isMeta() ? new UringFileWorkload()
@@ -193,7 +201,8 @@ public final class BenchCommand implements Callable<Integer> {
         List<FutureTask<ThreadResult>> tasks = new ArrayList<>();
         long start = System.nanoTime();
         try (var sampler = new ProcessStats.ThreadSampler(); var progress = new Progress(spec.threads(), showProgress)) {
-            for (int t = 0; t < spec.threads(); t++) {
+            int runners = VT_ENGINES.contains(spec.engine()) ? 1 : spec.threads();
+            for (int t = 0; t < runners; t++) {
                 int index = t;
                 var task = new FutureTask<>(() -> workload.run(spec, index, progress));
                 tasks.add(task);
