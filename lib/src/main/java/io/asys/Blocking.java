@@ -17,7 +17,7 @@ import java.util.concurrent.ExecutionException;
  * method submits its operation to an {@link Asys} and waits for the completion. A virtual
  * thread parks while the operation is in flight, so it holds neither its carrier nor any OS
  * thread; a platform thread parks too. Reads whose data is in the page cache complete on the
- * calling thread without a park ({@code preadv2(RWF_NOWAIT)}, see {@link NoWaitRead}).
+ * calling thread without a park ({@code preadv2(RWF_NOWAIT)}).
  *
  * <p>Failures are the JDK's {@link IOException} subclasses chosen by {@link Errors}, carrying the
  * errno. If the waiting thread is interrupted, the operation is cancelled, the call still waits
