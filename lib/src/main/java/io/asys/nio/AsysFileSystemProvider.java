@@ -47,8 +47,8 @@ public final class AsysFileSystemProvider extends FileSystemProvider {
     /** Property: when {@code true}, print at exit how many channels ran on asys (to standard error). */
     public static final String REPORT_PROP_NAME = "asys.nio.report";
 
-    private static final LongAdder ASYS_CHANNELS = new LongAdder();
-    private static final LongAdder PLATFORM_CHANNELS = new LongAdder();
+    static final LongAdder ASYS_CHANNELS = new LongAdder();
+    static final LongAdder PLATFORM_CHANNELS = new LongAdder();
 
     private final FileSystemProvider platform;
     private final AsysFileSystem fileSystem;
@@ -285,50 +285,5 @@ public final class AsysFileSystemProvider extends FileSystemProvider {
     public <A extends BasicFileAttributes> A readAttributesIfExists(Path path, Class<A> type, LinkOption... options)
             throws IOException {
         return platform.readAttributesIfExists(unwrap(path), type, options);
-    }
-
-    /** The one asys of all provider instances, opened on first use; null while opening or if it failed. */
-    static final class LazyAsys {
-        private static final int NONE = 0;
-        private static final int OPENING = 1;
-        private static final int READY = 2;
-        private static final int FAILED = 3;
-        private static final java.util.concurrent.atomic.AtomicInteger STATE = new java.util.concurrent.atomic.AtomicInteger();
-        private static volatile Asys asys;
-
-        private LazyAsys() {
-        }
-
-        static Asys getIfReady() {
-            return STATE.get() == READY ? asys : null;
-        }
-
-        static Asys get() {
-            int s = STATE.get();
-            if (s == READY) {
-                return asys;
-            }
-            // Opening (perhaps on this very thread, if opening reads a file) or failed: the platform serves.
-            if (s != NONE || !STATE.compareAndSet(NONE, OPENING)) {
-                return null;
-            }
-            try {
-                asys = Asys.open();
-                STATE.set(READY);
-                if (Boolean.getBoolean(REPORT_PROP_NAME)) {
-                    Runtime.getRuntime().addShutdownHook(new Thread(LazyAsys::report, "asys-nio-report"));
-                }
-                return asys;
-            } catch (Throwable t) {
-                STATE.set(FAILED);
-                System.err.println("asys.nio: asys could not open, file channels stay the platform's: " + t);
-                return null;
-            }
-        }
-
-        private static void report() {
-            System.err.println("asys.nio: " + ASYS_CHANNELS.sum() + " channels on asys (engine " + asys.engine() + "), "
-                    + PLATFORM_CHANNELS.sum() + " on the platform provider");
-        }
     }
 }
