@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -68,5 +69,46 @@ class AsysFileSystemProviderTest {
                 .replace("FileChannelImpl", "AsysFileChannel")
                 .replace("sun.nio.fs.LinuxFileSystemProvider", AsysFileSystemProvider.class.getName())).toList();
         assertEquals(expected, onAsys.stream().filter(l -> !l.startsWith("asys")).toList());
+    }
+
+    @Test
+    void inProcessTheProviderWrapsPathsAndSendsNonRegularFilesToThePlatform() throws Exception {
+        java.nio.file.spi.FileSystemProvider platform = java.nio.file.FileSystems.getDefault().provider();
+        AsysFileSystemProvider provider = new AsysFileSystemProvider(platform);
+        java.nio.file.FileSystem fs = provider.getFileSystem(java.net.URI.create("file:///"));
+        assertSame(provider, fs.provider());
+        Path base = fs.getPath(dir.toString());
+        Path file = base.resolve("a.txt");
+        assertSame(fs, file.getFileSystem());
+        assertEquals(dir.resolve("a.txt").toString(), file.toString());
+        assertEquals(fs.getPath("a.txt"), base.relativize(file));
+        assertTrue(file.startsWith(base) && file.endsWith(fs.getPath("a.txt")));
+        assertEquals(new java.io.File(dir.toFile(), "a.txt"), file.toFile());
+        assertTrue(fs.getPathMatcher("glob:**/*.txt").matches(file));
+
+        java.nio.file.Files.write(file, "abc".getBytes());
+        try (var ch = provider.newByteChannel(file, java.util.Set.of(java.nio.file.StandardOpenOption.READ))) {
+            assertEquals("AsysFileChannel", ch.getClass().getSimpleName());
+            assertEquals(3, ch.size());
+        }
+        // A platform path is accepted too (watch events and other callers hand those out).
+        try (var ch = provider.newFileChannel(dir.resolve("a.txt"), java.util.Set.of())) {
+            assertEquals("AsysFileChannel", ch.getClass().getSimpleName());
+        }
+        Path fifo = TypedApiTestSupport.mkfifo(dir.resolve("fifo"));
+        try (var ch = provider.newByteChannel(fs.getPath(fifo.toString()),
+                java.util.Set.of(java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE))) {
+            assertEquals("FileChannelImpl", ch.getClass().getSimpleName(), "a FIFO stays the platform's");
+        }
+        List<Path> listed = new ArrayList<>();
+        try (var stream = provider.newDirectoryStream(base, p -> true)) {
+            stream.forEach(listed::add);
+        }
+        assertEquals(2, listed.size());
+        assertTrue(listed.stream().allMatch(p -> p.getFileSystem() == fs), "listed paths are the provider's");
+        assertTrue(provider.exists(file));
+        assertEquals(3L, provider.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).size());
+        org.junit.jupiter.api.Assertions.assertThrows(java.nio.file.ProviderMismatchException.class,
+                () -> provider.delete(java.nio.file.FileSystems.getFileSystem(java.net.URI.create("jrt:/")).getPath("modules")));
     }
 }
