@@ -6,4 +6,5 @@ module io.asys {
     exports io.asys;
     exports io.asys.uring;
     exports io.asys.kaio;
+    exports io.asys.nio;
 }

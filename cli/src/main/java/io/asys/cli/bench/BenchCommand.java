@@ -28,9 +28,9 @@ public final class BenchCommand implements Callable<Integer> {
             "statx", "openclose", "mkdir-unlink");
     private static final String OP_LIST = "nop, read, write, randread, randwrite, statx, openclose, mkdir-unlink";
     private static final Set<String> ENGINES = Set.of("uring", "workers", "typed-uring", "jdk-sync", "jdk-pool",
-            "jdk-async", "kaio", "kaio-asys");
-    private static final Set<String> RESERVED_ENGINES =
-            Set.of("vt", "jdk-vt");
+            "jdk-async", "kaio", "kaio-asys", "vt", "jdk-vt");
+    /** Engines running --threads virtual threads doing blocking calls, started by one runner thread. */
+    private static final Set<String> VT_ENGINES = Set.of("vt", "jdk-vt");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec commandSpec;
@@ -95,8 +95,9 @@ public final class BenchCommand implements Callable<Integer> {
             + "io_uring), workers (the typed API on the worker engine); for the metadata ops also jdk-sync "
             + "(blocking java.nio.file.Files calls on one thread) and jdk-pool (the same on --threads platform "
             + "threads); for read, write, randread, randwrite also jdk-async (AsynchronousFileChannel, --qd reads "
-            + "outstanding), kaio (the kernel's AIO: io_setup, io_submit, io_getevents) and kaio-asys (asys's KAIO on "
-            + "the default engine). vt, jdk-vt: reserved for coming engines "
+            + "outstanding), kaio (the kernel's AIO: io_setup, io_submit, io_getevents), kaio-asys (asys's KAIO on "
+            + "the default engine), vt (blocking reads or writes through asys's facade on --threads virtual threads) "
+            + "and jdk-vt (the same on the JDK's FileChannel) "
             + "(default: ${DEFAULT-VALUE})"}, defaultValue = "uring")
     String engine;
 
@@ -164,21 +165,18 @@ public final class BenchCommand implements Callable<Integer> {
             return "unknown --op '" + op + "'; choose one of " + OP_LIST;
         }
         boolean meta = BenchSpec.META_OPS.contains(op);
-        if (RESERVED_ENGINES.contains(engine)) {
-            return "engine '" + engine + "' is reserved for an engine asys does not have yet; available: uring, typed-uring, workers, jdk-async, kaio, kaio-asys"
-                    + (meta ? ", jdk-sync, jdk-pool" : "");
-        }
         if (!ENGINES.contains(engine)) {
-            return "unknown --engine '" + engine + "'; available: uring, workers, typed-uring, jdk-sync, jdk-pool, jdk-async, "
-                    + "kaio, kaio-asys";
+            return "unknown --engine '" + engine + "'; available: uring, typed-uring, workers, jdk-sync, jdk-pool, jdk-async, "
+                    + "kaio, kaio-asys, vt, jdk-vt";
         }
         if ((engine.equals("workers") || engine.equals("typed-uring")) && op.equals("mkdir-unlink")) {
             return "engine " + engine + " runs nop, read, write, randread, randwrite, statx and openclose";
         }
-        if ((engine.equals("jdk-async") || engine.startsWith("kaio")) && (meta || op.equals("nop"))) {
+        boolean vt = VT_ENGINES.contains(engine);
+        if ((vt || engine.equals("jdk-async") || engine.startsWith("kaio")) && (meta || op.equals("nop"))) {
             return "engine " + engine + " runs read, write, randread and randwrite";
         }
-        if (engine.startsWith("jdk") && !engine.equals("jdk-async") && !meta) {
+        if (engine.startsWith("jdk") && !engine.equals("jdk-async") && !meta && !vt) {
             return "engine " + engine + " runs only the metadata ops (statx, openclose, mkdir-unlink); "
                     + "for --op " + op + " use --engine uring";
         }
@@ -194,8 +192,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (batch != null && (batch < 1 || batch > 4096)) {
             return "--batch must be in 1..4096";
         }
-        if (threads != null && (threads < 1 || threads > 256)) {
-            return "--threads must be in 1..256";
+        if (threads != null && (threads < 1 || threads > (vt ? 100_000 : 256))) {
+            return "--threads must be in 1.." + (vt ? 100_000 : 256);
         }
         if (bs < 1 || bs > (64 << 20)) {
             return "--bs must be in 1..64m";
@@ -224,7 +222,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Report run(BenchSpec spec) throws Exception {
         java.util.Set<io.asys.Attribute> wanted = attrs == null ? java.util.Set.of() : io.asys.Attribute.parse(attrs);
-        Workload workload = spec.engine().startsWith("kaio") ? new KaioWorkload(spec.engine().equals("kaio"))
+        Workload workload = VT_ENGINES.contains(spec.engine()) ? new VirtualThreadWorkload(spec.engine())
+                : spec.engine().startsWith("kaio") ? new KaioWorkload(spec.engine().equals("kaio"))
                 : spec.engine().equals("jdk-async") ? new JdkAsyncWorkload()
                 : spec.engine().equals("workers") ? new AsysWorkload("workers", wanted)
                 : spec.engine().equals("typed-uring") ? new AsysWorkload("uring", wanted)
@@ -245,7 +244,8 @@ public final class BenchCommand implements Callable<Integer> {
         List<FutureTask<ThreadResult>> tasks = new ArrayList<>();
         long start = System.nanoTime();
         try (var sampler = new ProcessStats.ThreadSampler(); var progress = new Progress(spec.threads(), showProgress)) {
-            for (int t = 0; t < spec.threads(); t++) {
+            int runners = VT_ENGINES.contains(spec.engine()) ? 1 : spec.threads();
+            for (int t = 0; t < runners; t++) {
                 int index = t;
                 var task = new FutureTask<>(() -> workload.run(spec, index, progress));
                 tasks.add(task);

@@ -28,10 +28,8 @@ final class DemoSteps {
                 step("a chain: open + read + close in one submission", DemoSteps::chain),
                 step("per-operation attributes: a page-cache hit and a miss", DemoSteps::attributes),
                 step("cancellation", DemoSteps::cancellation),
-                DemoStep.notYetBuilt("virtual threads: blocking code, few OS threads",
-                        "a facade that parks virtual threads while their operations are in flight", "issue 6"),
-                DemoStep.notYetBuilt("KAIO: io_setup / io_submit / io_getevents on the generic engine",
-                        "the KAIO-compatible interface and the real kernel AIO beside it", "issue 7"),
+                step("virtual threads: blocking code, few OS threads", DemoSteps::virtualThreads),
+                step("KAIO: io_setup / io_submit / io_getevents on the generic engine", DemoSteps::kaio),
                 step("the fallback engine", DemoSteps::fallback));
     }
 
@@ -100,6 +98,59 @@ final class DemoSteps {
         cold.get();
         out.println("  after POSIX_FADV_DONTNEED:  " + cold.attributes());
         asys.close(handle).get();
+    }
+
+    private static void virtualThreads(Asys asys, Path dir, PrintStream out) throws Exception {
+        Path file = dir.resolve("vt.dat");
+        Files.write(file, new byte[1 << 20]);
+        var handle = asys.open(file, FileDescriptors.O_RDONLY, 0).get();
+        io.asys.Blocking blocking = io.asys.Blocking.of(asys);
+        int threads = 2000;
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicInteger maxOsThreads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(threads);
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int t = 0; t < threads; t++) {
+                int index = t;
+                executor.submit(() -> {
+                    MemorySegment buffer = Arena.ofAuto().allocate(4096, 4096);
+                    parked.countDown();
+                    for (int i = 0; i < 20; i++) {
+                        blocking.read(handle, buffer, (long) ((index + i) % 256) * 4096); // plain blocking code
+                        reads.incrementAndGet();
+                    }
+                    maxOsThreads.accumulateAndGet(osThreads(), Math::max);
+                    return null;
+                });
+            }
+        }
+        asys.close(handle).get();
+        out.printf("  %,d virtual threads did %,d blocking reads through asys; the JVM had at most %d OS threads%n",
+                threads, reads.get(), maxOsThreads.get());
+    }
+
+    private static int osThreads() {
+        String[] tasks = new java.io.File("/proc/self/task").list();
+        return tasks == null ? -1 : tasks.length;
+    }
+
+    private static void kaio(Asys asys, Path dir, PrintStream out) throws Exception {
+        Path file = dir.resolve("kaio.dat");
+        Files.writeString(file, "written before, read by io_submit\n");
+        var handle = asys.open(file, FileDescriptors.O_RDONLY, 0).get();
+        io.asys.kaio.IoContext ctx = io.asys.kaio.IoContext.setup(asys, 8);
+        try {
+            MemorySegment buffer = Arena.ofAuto().allocate(64);
+            io.asys.kaio.Iocb iocb = new io.asys.kaio.Iocb().prepPread(handle.fd(), buffer, 64, 0).data(42);
+            int queued = ctx.submit(iocb);
+            io.asys.kaio.IoEvent[] events = new io.asys.kaio.IoEvent[1];
+            int got = ctx.getEvents(1, 1, events, Duration.ofSeconds(5));
+            out.printf("  io_setup(8), io_submit -> %d queued, io_getevents -> %d event: data %d, res %d bytes (%s)%n",
+                    queued, got, events[0].data(), events[0].res(), ctx.backend());
+        } finally {
+            ctx.destroy();
+            asys.close(handle).get();
+        }
     }
 
     private static void cancellation(Asys asys, Path dir, PrintStream out) throws Exception {

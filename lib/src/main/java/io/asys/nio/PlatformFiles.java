@@ -1,0 +1,46 @@
+package io.asys.nio;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystems;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.spi.FileSystemProvider;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The platform's own file system provider (the one {@link AsysFileSystemProvider} wraps, or the
+ * default when none is installed), and JDK channels reopened on an asys descriptor through
+ * {@code /proc/self/fd}: what asys channels delegate to for locks and memory mapping.
+ */
+final class PlatformFiles {
+    private PlatformFiles() {
+    }
+
+    static FileSystemProvider provider() {
+        FileSystemProvider p = FileSystems.getDefault().provider();
+        return p instanceof AsysFileSystemProvider a ? a.delegate() : p;
+    }
+
+    /** A JDK FileChannel on the same open file as {@code fd} (the same inode, even if unlinked or renamed). */
+    static FileChannel reopen(int fd, boolean read, boolean write) throws IOException {
+        FileSystemProvider p = provider();
+        Path path = p.getPath(URI.create("file:///proc/self/fd/" + fd));
+        Set<OpenOption> options = new HashSet<>();
+        if (read) {
+            options.add(StandardOpenOption.READ);
+        }
+        if (write) {
+            options.add(StandardOpenOption.WRITE);
+        }
+        return p.newFileChannel(path, options);
+    }
+
+    /** The path whose statx describes the open file of {@code fd}. */
+    static Path procFd(int fd) {
+        return Path.of("/proc/" + ProcessHandle.current().pid() + "/fd/" + fd);
+    }
+}
