@@ -125,9 +125,7 @@ public final class Asys implements AutoCloseable {
         if (statxOnWorkers()) {
             routes.add("statx: " + STATX_PROP_NAME + "=workers (cached lookups answered inline instead of io-wq)");
         }
-        for (String opcode : UringEngine.missingOpcodes()) {
-            routes.add(opcode + ": kernel " + IoUringSupport.kernelRelease() + " lacks it");
-        }
+        routes.addAll(UringEngine.missingOpcodes());
         return java.util.List.copyOf(routes);
     }
 
@@ -534,7 +532,7 @@ public final class Asys implements AutoCloseable {
      * pick from: a provided-buffer ring on io_uring, a pool on the worker engine.
      */
     public ProvidedBuffers provideBuffers(int count, int bufferSize) throws ErrnoException {
-        if (engine instanceof UringEngine uring) {
+        if (engine instanceof UringEngine uring && UringEngine.unsupported(new Op.Recv(null, null, 0)) == null) {
             return new ProvidedBuffers(uring.provideBuffers(count, bufferSize), engineName);
         }
         return new ProvidedBuffers(new io.asys.internal.workers.PooledBuffers(count, bufferSize), engineName);

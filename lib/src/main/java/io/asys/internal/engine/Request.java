@@ -39,7 +39,7 @@ public final class Request<T> {
 
     /** Items a multishot operation delivered so far. */
     public long items;
-    /** What a multishot's consumer threw: the operation ends with it. */
+    /** What a multishot's consumer threw, or what a worker's call threw: the request ends with it. */
     public Throwable itemFailure;
     /** A send_zc's result, held until its notification says the buffer is free. Engine thread only. */
     public int sendResult;

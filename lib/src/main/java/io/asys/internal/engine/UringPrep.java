@@ -87,12 +87,39 @@ final class UringPrep {
         IORING_OP_WRITE_FIXED,
     };
 
-    /** The opcodes of the operation set this kernel lacks, by name (their operations run on workers). */
+    /** Opcodes to keep off the ring although the kernel has them ({@code -Dasys.uring.avoid=STATX,OPENAT}). */
+    static final String AVOID_PROP_NAME = "asys.uring.avoid";
+    private static final java.util.BitSet AVOIDED = avoided(System.getProperty(AVOID_PROP_NAME, ""));
+
+    private static java.util.BitSet avoided(String list) {
+        java.util.BitSet set = new java.util.BitSet();
+        for (String name : list.split(",")) {
+            String n = name.trim().toUpperCase(java.util.Locale.ROOT);
+            if (n.isEmpty()) {
+                continue;
+            }
+            int found = -1;
+            for (int opcode : OPERATION_SET) {
+                if (IoUringAbi.opName(opcode).equals("IORING_OP_" + n)) {
+                    found = opcode;
+                }
+            }
+            if (found < 0) {
+                throw new IllegalArgumentException(AVOID_PROP_NAME + ": no opcode " + n + " in asys's operation set");
+            }
+            set.set(found);
+        }
+        return set;
+    }
+
+    /** The opcodes of the operation set the ring does not run, and why (their operations run on workers). */
     static java.util.List<String> missingOpcodes() {
         java.util.List<String> missing = new java.util.ArrayList<>();
         for (int opcode : OPERATION_SET) {
             if (!IoUringSupport.isSupported(opcode)) {
-                missing.add(IoUringAbi.opName(opcode));
+                missing.add(IoUringAbi.opName(opcode) + ": kernel " + IoUringSupport.kernelRelease() + " lacks it");
+            } else if (AVOIDED.get(opcode)) {
+                missing.add(IoUringAbi.opName(opcode) + ": " + AVOID_PROP_NAME);
             }
         }
         return missing;
@@ -101,6 +128,9 @@ final class UringPrep {
     /** Null if the running kernel has the opcode, else why the operation cannot run. */
     static String unsupported(Op<?> op) {
         int opcode = opcode(op);
+        if (AVOIDED.get(opcode) && IoUringSupport.isSupported(opcode)) {
+            return IoUringAbi.opName(opcode) + " is avoided (" + AVOID_PROP_NAME + ")";
+        }
         return IoUringSupport.isSupported(opcode) ? null
                 : "kernel " + IoUringSupport.kernelRelease() + " lacks " + IoUringAbi.opName(opcode)
                         + " (needed by " + op.name() + ")";

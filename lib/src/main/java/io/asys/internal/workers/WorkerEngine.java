@@ -53,7 +53,8 @@ public final class WorkerEngine implements Engine {
     private final Map<Request<?>, AtomicReference<ScheduledFuture<?>>> timers = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicIntegerArray directFds = new AtomicIntegerArray(DIRECT_SLOTS);
-    private final Request<?>[] running;
+    /** What each worker runs now (volatile slots: close's scan and a worker's start must see each other). */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Request<?>> running;
     private final Thread[] workers;
     private final Thread dispatcher;
     private final ScheduledThreadPoolExecutor timer;
@@ -79,7 +80,7 @@ public final class WorkerEngine implements Engine {
         }
         this.eventFd = efd;
         this.ring = new CompletionRing(1 << 16, () -> LibC.signalEventfd(eventFd, ONE));
-        this.running = new Request<?>[workerCount];
+        this.running = new java.util.concurrent.atomic.AtomicReferenceArray<>(workerCount);
         this.workers = new Thread[workerCount];
         for (int i = 0; i < workerCount; i++) {
             int index = i;
@@ -228,11 +229,24 @@ public final class WorkerEngine implements Engine {
                 broken = true;
                 continue;
             }
-            running[index] = r;
+            running.set(index, r);
+            if (closing) {
+                // Close may have scanned the running slots before this one was set: it cancels
+                // through the flag it set first (Dekker: both sides write, then read, volatiles).
+                r.cancelRequested = true;
+            }
             long deadline = r.timeout == null ? NO_DEADLINE : System.nanoTime() + r.timeout.toNanos();
             long[] attrs = r.attrMask == 0 ? null : attributesBefore(r, calls);
-            int res = calls.execute(r, deadline);
-            running[index] = null;
+            int res;
+            try {
+                res = calls.execute(r, deadline);
+            } catch (RuntimeException e) {
+                // A bad argument found only here (buffers of another engine, ...): the request
+                // fails with it, exactly once, and the worker lives on.
+                r.itemFailure = e;
+                res = -Errno.ECANCELED;
+            }
+            running.set(index, null);
             if (attrs != null) {
                 attributesAfter(r, calls, attrs, res);
             }
@@ -350,7 +364,9 @@ public final class WorkerEngine implements Engine {
 
     /** The one place this engine's results become completions (a multishot's end carries its count). */
     private static void complete(Request<?> r, int res) {
-        if (r.op instanceof Op.Multishot<?>) {
+        if (r.itemFailure != null && !(r.op instanceof Op.Multishot<?>)) {
+            Completions.fail(r, r.itemFailure);
+        } else if (r.op instanceof Op.Multishot<?>) {
             Multishots.finish(r, res);
         } else {
             Completions.complete(r, res);
@@ -425,7 +441,8 @@ public final class WorkerEngine implements Engine {
                 cancelChain(head, -Errno.ECANCELED);
             }
         }
-        for (Request<?> r : running) {
+        for (int i = 0; i < running.length(); i++) {
+            Request<?> r = running.get(i);
             if (r != null && r.op.handle() != null && r.op.handle().fd() == fd) {
                 r.cancelRequested = true;
             }
@@ -497,7 +514,8 @@ public final class WorkerEngine implements Engine {
                 post(e.getKey(), -Errno.ECANCELED);
             }
         }
-        for (Request<?> r : running) {
+        for (int i = 0; i < running.length(); i++) {
+            Request<?> r = running.get(i);
             if (r != null) {
                 r.cancelRequested = true;
             }
