@@ -45,7 +45,8 @@ final class Connection {
         this.pool = server.pool;
         this.socket = socket;
         this.peer = peer;
-        this.sender = new Sender(asys, socket, t -> {
+        // Replies go out on the disk engine: the thread that completed the read sends it, with no hand-off.
+        this.sender = new Sender(export.asys, socket, t -> {
             stopReceiving(null);
             // Wakes a recv still waiting on a peer that stopped reading and went away.
             asys.shutdown(socket, SHUT_RDWR).exceptionally(e -> 0);
@@ -66,7 +67,7 @@ final class Connection {
     /** A request (or a handshake reply) starts: it counts until its reply is sent or dropped. */
     void begin(long bytes) {
         inFlight.incrementAndGet();
-        bytesInFlight.addAndGet(bytes);
+        server.noteBytesInFlight(bytesInFlight.addAndGet(bytes));
     }
 
     /** Sends a reply of a request counted by {@link #begin}; {@code release} runs once it is sent or dropped. */

@@ -51,19 +51,29 @@ public final class NbdCommand implements Runnable {
         @Option(names = "--engine", defaultValue = "auto", description = "auto, uring or workers (default ${DEFAULT-VALUE})")
         String engine;
 
+        @Option(names = "--rings", defaultValue = "2", description = "1: one engine for network and disk; "
+                + "2: one for each, on their own threads (default ${DEFAULT-VALUE})")
+        int rings;
+
         @Override
         public Integer call() throws Exception {
             if (engine.equals("workers") && System.getProperty(Asys.WORKERS_PROP_NAME) == null) {
                 // On workers every idle client holds one worker in its recv: leave room for the disk.
                 System.setProperty(Asys.WORKERS_PROP_NAME, "64");
             }
+            if (rings < 1 || rings > 2) {
+                System.err.println("asys nbd: --rings takes 1 or 2");
+                return 2;
+            }
             Asys asys = Asys.open(engine);
+            Asys disk = rings == 2 ? Asys.open(engine) : asys;
             NbdServer server;
             try {
-                server = NbdServer.start(asys, file, name, new InetSocketAddress(InetAddress.getByName(bind), port),
+                server = NbdServer.start(asys, disk, file, name, new InetSocketAddress(InetAddress.getByName(bind), port),
                         readOnly, direct, System.err);
             } catch (java.io.IOException e) {
                 asys.close();
+                disk.close();
                 System.err.println("asys nbd: " + e.getMessage());
                 return 1;
             }
@@ -76,6 +86,7 @@ public final class NbdCommand implements Runnable {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
                 asys.close();
+                disk.close();
                 stopped.countDown();
             }));
             stopped.await();

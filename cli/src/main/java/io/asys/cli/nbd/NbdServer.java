@@ -38,6 +38,7 @@ public final class NbdServer implements AutoCloseable {
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger errorLogs = new AtomicInteger();
     private final AtomicInteger accepted = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong peakBytes = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closing;
 
     private NbdServer(Asys asys, Export export, FileHandle listener, InetSocketAddress address, PrintStream log) {
@@ -55,7 +56,18 @@ public final class NbdServer implements AutoCloseable {
      */
     public static NbdServer start(Asys asys, java.nio.file.Path file, String exportName, InetSocketAddress bind,
                                   boolean readOnly, boolean direct, PrintStream log) throws java.io.IOException {
-        Export export = Export.open(asys, file, exportName, readOnly, direct);
+        return start(asys, asys, file, exportName, bind, readOnly, direct, log);
+    }
+
+    /**
+     * As {@link #start(Asys, java.nio.file.Path, String, InetSocketAddress, boolean, boolean, PrintStream)},
+     * with the network I/O on {@code net} and the disk I/O on {@code disk} (two engines: two rings,
+     * two engine threads, so a socket's copies and the disk's run at the same time).
+     */
+    public static NbdServer start(Asys net, Asys disk, java.nio.file.Path file, String exportName, InetSocketAddress bind,
+                                  boolean readOnly, boolean direct, PrintStream log) throws java.io.IOException {
+        Asys asys = net;
+        Export export = Export.open(disk, file, exportName, readOnly, direct);
         FileHandle listener = null;
         try {
             listener = join(asys.tcpSocket(bind));
@@ -70,7 +82,7 @@ public final class NbdServer implements AutoCloseable {
             if (listener != null) {
                 asys.close(listener);
             }
-            asys.close(export.file);
+            disk.close(export.file);
             throw e;
         }
     }
@@ -88,6 +100,15 @@ public final class NbdServer implements AutoCloseable {
     /** Clients connected now. */
     public int connections() {
         return connections.size();
+    }
+
+    /** The most bytes of request buffers one connection has held at once (the slow-reader bound). */
+    public long peakBytesInFlight() {
+        return peakBytes.get();
+    }
+
+    void noteBytesInFlight(long bytes) {
+        peakBytes.accumulateAndGet(bytes, Math::max);
     }
 
     /** Clients accepted since the start. */
@@ -155,7 +176,7 @@ public final class NbdServer implements AutoCloseable {
             Thread.onSpinWait();
             Thread.yield();
         }
-        asys.close(export.file).exceptionally(t -> 0).join();
+        export.asys.close(export.file).exceptionally(t -> 0).join();
     }
 
     private static String message(Throwable t) {

@@ -24,6 +24,8 @@ final class Sender {
     }
 
     private static final int MSG_NOSIGNAL = 0x4000;
+    /** io_uring keeps sending until all is sent (one completion instead of one per partial send). */
+    private static final int MSG_WAITALL = 0x100;
     private static final int GATHER_SIZE = 256 << 10;
     private static final int GATHER_ITEM_MAX = 64 << 10;
 
@@ -98,7 +100,7 @@ final class Sender {
     }
 
     private void sendFrom(MemorySegment out) {
-        asys.submit(new Op.Send(socket, out, MSG_NOSIGNAL)).whenComplete((n, t) -> {
+        asys.submit(new Op.Send(socket, out, MSG_NOSIGNAL | MSG_WAITALL)).whenComplete((n, t) -> {
             if (t != null || n <= 0) {
                 broken = true;
                 finishBatch();

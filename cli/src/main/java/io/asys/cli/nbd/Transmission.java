@@ -12,6 +12,9 @@ import java.lang.foreign.MemorySegment;
  * bytes at hand (never recursion). Pauses while the connection has too much in flight.
  */
 final class Transmission {
+    /** A payload is received whole in one operation (short only at end of stream). */
+    private static final int MSG_WAITALL = 0x100;
+
     private enum State { HEADER, PAYLOAD, DISCARD }
 
     private final Connection c;
@@ -103,7 +106,7 @@ final class Transmission {
 
     /** Receives into the receive buffer ({@code into == null}) or straight into a payload. */
     private void receive(MemorySegment into) {
-        var f = into == null ? in.receive(c.asys, c.socket, null) : c.asys.submit(new Op.Recv(c.socket, into, 0));
+        var f = into == null ? in.receive(c.asys, c.socket, null) : c.asys.submit(new Op.Recv(c.socket, into, MSG_WAITALL));
         f.whenComplete((n, t) -> {
             if (t != null || n == 0) {
                 c.stopReceiving(null);

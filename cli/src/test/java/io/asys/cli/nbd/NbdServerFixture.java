@@ -11,9 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 
-/** An in-process NBD server on a free loopback port, serving a file of known pseudo-random bytes. */
+/**
+ * An in-process NBD server on a free loopback port, serving a file of known pseudo-random bytes,
+ * with two engines as {@code asys nbd serve} has by default (network and disk).
+ */
 final class NbdServerFixture implements AutoCloseable {
     final Asys asys;
+    final Asys disk;
     final Path file;
     final byte[] initial;
     final NbdServer server;
@@ -25,11 +29,13 @@ final class NbdServerFixture implements AutoCloseable {
         new Random(42).nextBytes(initial);
         Files.write(file, initial);
         asys = Asys.open(engine);
+        disk = Asys.open(engine);
         try {
-            server = NbdServer.start(asys, file, "disk", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            server = NbdServer.start(asys, disk, file, "disk", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                     readOnly, direct, new PrintStream(log, true));
         } catch (IOException | RuntimeException e) {
             asys.close();
+            disk.close();
             throw e;
         }
     }
@@ -62,5 +68,6 @@ final class NbdServerFixture implements AutoCloseable {
     public void close() {
         server.close();
         asys.close();
+        disk.close();
     }
 }

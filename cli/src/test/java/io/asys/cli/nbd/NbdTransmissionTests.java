@@ -306,6 +306,9 @@ abstract class NbdTransmissionTests {
             }
             writer.join();
         }
+        long peak = fx.server.peakBytesInFlight();
+        assertTrue(peak <= Connection.MAX_BYTES_IN_FLIGHT + (1 << 20), "held " + peak + " bytes for a reader that did not read");
+        assertTrue(peak >= 16 << 20, "the limit was reached: " + peak);
     }
 
     @Test
