@@ -59,7 +59,7 @@ asys_args=(nbd serve "$file" --port 0 --engine "$engine" --rings "$rings")
 asys_pid=$!
 pids+=("$asys_pid")
 for _ in $(seq 1 1200); do
-  grep -q 'serving' "$work/asys.out" 2>/dev/null && break
+  grep -q ', engine ' "$work/asys.out" 2>/dev/null && break
   kill -0 "$asys_pid" 2>/dev/null || { cat "$work/asys.err" >&2; exit 1; }
   sleep 0.1
 done

@@ -45,8 +45,7 @@ final class Connection {
         this.pool = server.pool;
         this.socket = socket;
         this.peer = peer;
-        // Replies go out on the disk engine: the thread that completed the read sends it, with no hand-off.
-        this.sender = new Sender(export.asys, socket, t -> {
+        this.sender = new Sender(asys, export.asys, socket, t -> {
             stopReceiving(null);
             // Wakes a recv still waiting on a peer that stopped reading and went away.
             asys.shutdown(socket, SHUT_RDWR).exceptionally(e -> 0);

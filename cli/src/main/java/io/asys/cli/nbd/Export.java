@@ -31,7 +31,10 @@ final class Export {
     private static final int SEEK_END = 2;
     private static final MemorySegment ZEROES = Arena.global().allocate(1 << 20, 4096);
 
+    /** The engine of large transfers and of flush, trim, zeroes: a thread of its own when there are two. */
     final Asys asys;
+    /** The engine of small reads and writes: the network's, so a 4 KiB request needs no hand-off between threads. */
+    final Asys small;
     final FileHandle file;
     final String name;
     final String description;
@@ -39,7 +42,8 @@ final class Export {
     final boolean readOnly;
     final boolean direct;
 
-    private Export(Asys asys, FileHandle file, String name, String description, long size, boolean readOnly, boolean direct) {
+    private Export(Asys small, Asys asys, FileHandle file, String name, String description, long size, boolean readOnly, boolean direct) {
+        this.small = small;
         this.asys = asys;
         this.file = file;
         this.name = name;
@@ -50,11 +54,11 @@ final class Export {
     }
 
     /** Opens {@code path} through asys and finds its size (lseek to the end works for files and block devices). */
-    static Export open(Asys asys, Path path, String name, boolean readOnly, boolean direct) throws java.io.IOException {
+    static Export open(Asys small, Asys asys, Path path, String name, boolean readOnly, boolean direct) throws java.io.IOException {
         int flags = (readOnly ? FileDescriptors.O_RDONLY : FileDescriptors.O_RDWR) | (direct ? FileDescriptors.O_DIRECT : 0);
         FileHandle f = join(asys.open(path, flags, 0));
         long size = join(asys.syscall(RawCall.of("lseek").arg(f.fd()).arg(0).arg(SEEK_END)));
-        return new Export(asys, f, name, "asys nbd: " + path, size, readOnly, direct);
+        return new Export(small, asys, f, name, "asys nbd: " + path, size, readOnly, direct);
     }
 
     private static <T> T join(CompletableFuture<T> f) throws java.io.IOException {
@@ -93,7 +97,7 @@ final class Export {
 
     /** Reads {@code buffer.byteSize()} bytes at {@code offset}, resubmitting after short reads. */
     CompletableFuture<Integer> read(MemorySegment buffer, long offset) {
-        return asys.read(file, buffer, offset).thenCompose(n -> {
+        return engineFor(buffer).read(file, buffer, offset).thenCompose(n -> {
             if (n == buffer.byteSize()) {
                 return CompletableFuture.completedFuture(0);
             }
@@ -105,6 +109,13 @@ final class Export {
         });
     }
 
+    /** Transfers of this size and more go to the disk engine, where their copies run beside the network's. */
+    static final int LARGE_IO = 128 << 10;
+
+    private Asys engineFor(MemorySegment buffer) {
+        return buffer.byteSize() >= LARGE_IO ? asys : small;
+    }
+
     /** Writes all of {@code buffer} at {@code offset}, then syncs the data if {@code fua}. */
     CompletableFuture<Integer> write(MemorySegment buffer, long offset, boolean fua) {
         CompletableFuture<Integer> w = writeAll(buffer, offset);
@@ -112,7 +123,7 @@ final class Export {
     }
 
     private CompletableFuture<Integer> writeAll(MemorySegment buffer, long offset) {
-        return asys.write(file, buffer, offset).thenCompose(n -> {
+        return engineFor(buffer).write(file, buffer, offset).thenCompose(n -> {
             if (n == buffer.byteSize()) {
                 return CompletableFuture.completedFuture(0);
             }

@@ -67,7 +67,7 @@ public final class NbdServer implements AutoCloseable {
     public static NbdServer start(Asys net, Asys disk, java.nio.file.Path file, String exportName, InetSocketAddress bind,
                                   boolean readOnly, boolean direct, PrintStream log) throws java.io.IOException {
         Asys asys = net;
-        Export export = Export.open(disk, file, exportName, readOnly, direct);
+        Export export = Export.open(net, disk, file, exportName, readOnly, direct);
         FileHandle listener = null;
         try {
             listener = join(asys.tcpSocket(bind));

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class RecvBuffer {
     static final int SIZE = 256 << 10;
+    static final int RECV_MAX = 64 << 10;
 
     final MemorySegment bytes = Arena.ofAuto().allocate(SIZE, 64);
     int start;
@@ -46,7 +47,9 @@ final class RecvBuffer {
             end -= start;
             start = 0;
         }
-        MemorySegment room = bytes.asSlice(end, SIZE - end);
+        // At most RECV_MAX at a time: what comes after a WRITE's header is better received straight
+        // into its request buffer than copied there from here.
+        MemorySegment room = bytes.asSlice(end, Math.min(SIZE - end, RECV_MAX));
         Op.Recv recv = new Op.Recv(socket, room, 0);
         return (timeout == null ? asys.submit(recv) : asys.submit(recv, timeout)).thenApply(n -> {
             end += n;
