@@ -3,7 +3,7 @@
 # fio's nbd engine (libnbd): 4 KiB random reads and writes at depth 32, 1 MiB sequential reads
 # and writes. Prints IOPS, MiB/s and the server's CPU time per I/O, side by side.
 #
-#   bench/nbd-compare.sh [--file F] [--size 1g] [--seconds 10] [--engine auto|uring|workers] [--direct] [--rings 1|2]
+#   bench/nbd-compare.sh [--file F] [--size 1g] [--seconds 10] [--engine auto|uring|workers] [--direct] [--rings N]
 #                        [--jobs randread-4k-qd32,randwrite-4k-qd32,read-1m-qd8,write-1m-qd8]
 #
 # The file is created (filled, not sparse) if missing. Without --direct both servers go
@@ -17,7 +17,7 @@ seconds=10
 engine=auto
 direct=0
 only=""
-rings=2
+rings=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --file) file="$2"; shift 2 ;;

@@ -23,7 +23,7 @@ class NbdCommandTest {
     @Test
     void aBadRingCountIsRefused() throws Exception {
         Path f = java.nio.file.Files.write(dir.resolve("x.img"), new byte[4096]);
-        CliRun r = CliRun.of("nbd", "serve", f.toString(), "--port", "0", "--rings", "3");
+        CliRun r = CliRun.of("nbd", "serve", f.toString(), "--port", "0", "--rings", "17");
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().contains("--rings"), r.err());
     }

@@ -45,7 +45,7 @@ final class Connection {
         this.pool = server.pool;
         this.socket = socket;
         this.peer = peer;
-        this.sender = new Sender(asys, export.asys, socket, t -> {
+        this.sender = new Sender(asys, socket, t -> {
             stopReceiving(null);
             // Wakes a recv still waiting on a peer that stopped reading and went away.
             asys.shutdown(socket, SHUT_RDWR).exceptionally(e -> 0);
@@ -71,7 +71,12 @@ final class Connection {
 
     /** Sends a reply of a request counted by {@link #begin}; {@code release} runs once it is sent or dropped. */
     void reply(MemorySegment bytes, long counted, Runnable release) {
-        sender.send(bytes, () -> {
+        reply(bytes, counted, release, null);
+    }
+
+    /** As {@link #reply(MemorySegment, long, Runnable)}, sent on {@code engine} if not null and the reply is large. */
+    void reply(MemorySegment bytes, long counted, Runnable release, Asys engine) {
+        sender.send(bytes, engine, () -> {
             if (release != null) {
                 release.run();
             }

@@ -31,8 +31,11 @@ final class Export {
     private static final int SEEK_END = 2;
     private static final MemorySegment ZEROES = Arena.global().allocate(1 << 20, 4096);
 
-    /** The engine of large transfers and of flush, trim, zeroes: a thread of its own when there are two. */
+    /** The engine of flush, trim, zeroes and cache, and the first of {@link #large}. */
     final Asys asys;
+    /** The engines of large transfers, taken in turn: their threads copy at the same time. */
+    private final Asys[] large;
+    private final java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
     /** The engine of small reads and writes: the network's, so a 4 KiB request needs no hand-off between threads. */
     final Asys small;
     final FileHandle file;
@@ -42,9 +45,10 @@ final class Export {
     final boolean readOnly;
     final boolean direct;
 
-    private Export(Asys small, Asys asys, FileHandle file, String name, String description, long size, boolean readOnly, boolean direct) {
+    private Export(Asys small, Asys[] large, FileHandle file, String name, String description, long size, boolean readOnly, boolean direct) {
         this.small = small;
-        this.asys = asys;
+        this.large = large.clone();
+        this.asys = large[0];
         this.file = file;
         this.name = name;
         this.description = description;
@@ -54,11 +58,12 @@ final class Export {
     }
 
     /** Opens {@code path} through asys and finds its size (lseek to the end works for files and block devices). */
-    static Export open(Asys small, Asys asys, Path path, String name, boolean readOnly, boolean direct) throws java.io.IOException {
+    static Export open(Asys small, Asys[] large, Path path, String name, boolean readOnly, boolean direct) throws java.io.IOException {
+        Asys asys = large[0];
         int flags = (readOnly ? FileDescriptors.O_RDONLY : FileDescriptors.O_RDWR) | (direct ? FileDescriptors.O_DIRECT : 0);
         FileHandle f = join(asys.open(path, flags, 0));
         long size = join(asys.syscall(RawCall.of("lseek").arg(f.fd()).arg(0).arg(SEEK_END)));
-        return new Export(small, asys, f, name, "asys nbd: " + path, size, readOnly, direct);
+        return new Export(small, large, f, name, "asys nbd: " + path, size, readOnly, direct);
     }
 
     private static <T> T join(CompletableFuture<T> f) throws java.io.IOException {
@@ -95,9 +100,9 @@ final class Export {
         return f;
     }
 
-    /** Reads {@code buffer.byteSize()} bytes at {@code offset}, resubmitting after short reads. */
-    CompletableFuture<Integer> read(MemorySegment buffer, long offset) {
-        return engineFor(buffer).read(file, buffer, offset).thenCompose(n -> {
+    /** Reads {@code buffer.byteSize()} bytes at {@code offset} on {@code engine}, resubmitting after short reads. */
+    CompletableFuture<Integer> read(Asys engine, MemorySegment buffer, long offset) {
+        return engine.read(file, buffer, offset).thenCompose(n -> {
             if (n == buffer.byteSize()) {
                 return CompletableFuture.completedFuture(0);
             }
@@ -105,15 +110,16 @@ final class Export {
                 // The file shrank under the export: report an I/O error rather than send stale bytes.
                 return CompletableFuture.failedFuture(new ErrnoException("read", file.path() + " (end of file)", -Errno.EIO));
             }
-            return read(buffer.asSlice(n), offset + n);
+            return read(engine, buffer.asSlice(n), offset + n);
         });
     }
 
     /** Transfers of this size and more go to the disk engine, where their copies run beside the network's. */
     static final int LARGE_IO = 128 << 10;
 
-    private Asys engineFor(MemorySegment buffer) {
-        return buffer.byteSize() >= LARGE_IO ? asys : small;
+    /** The engine for a transfer of {@code length} bytes: the network's when small, else the next disk engine. */
+    Asys engineFor(long length) {
+        return length < LARGE_IO ? small : large[Math.floorMod(turn.getAndIncrement(), large.length)];
     }
 
     /** Writes all of {@code buffer} at {@code offset}, then syncs the data if {@code fua}. */
@@ -123,7 +129,7 @@ final class Export {
     }
 
     private CompletableFuture<Integer> writeAll(MemorySegment buffer, long offset) {
-        return engineFor(buffer).write(file, buffer, offset).thenCompose(n -> {
+        return engineFor(buffer.byteSize()).write(file, buffer, offset).thenCompose(n -> {
             if (n == buffer.byteSize()) {
                 return CompletableFuture.completedFuture(0);
             }

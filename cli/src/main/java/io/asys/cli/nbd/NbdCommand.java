@@ -51,8 +51,9 @@ public final class NbdCommand implements Runnable {
         @Option(names = "--engine", defaultValue = "auto", description = "auto, uring or workers (default ${DEFAULT-VALUE})")
         String engine;
 
-        @Option(names = "--rings", defaultValue = "2", description = "1: one engine for network and disk; "
-                + "2: one for each, on their own threads (default ${DEFAULT-VALUE})")
+        @Option(names = "--rings", defaultValue = "3", description = "engines (a ring and a thread each): the first "
+                + "for the network and small transfers, the others for large transfers in turn; 1 runs all on one "
+                + "(default ${DEFAULT-VALUE})")
         int rings;
 
         @Override
@@ -61,19 +62,21 @@ public final class NbdCommand implements Runnable {
                 // On workers every idle client holds one worker in its recv: leave room for the disk.
                 System.setProperty(Asys.WORKERS_PROP_NAME, "64");
             }
-            if (rings < 1 || rings > 2) {
-                System.err.println("asys nbd: --rings takes 1 or 2");
+            if (rings < 1 || rings > 16) {
+                System.err.println("asys nbd: --rings takes 1 to 16");
                 return 2;
             }
             Asys asys = Asys.open(engine);
-            Asys disk = rings == 2 ? Asys.open(engine) : asys;
+            Asys[] disk = new Asys[Math.max(1, rings - 1)];
+            for (int i = 0; i < disk.length; i++) {
+                disk[i] = rings == 1 ? asys : Asys.open(engine);
+            }
             NbdServer server;
             try {
                 server = NbdServer.start(asys, disk, file, name, new InetSocketAddress(InetAddress.getByName(bind), port),
                         readOnly, direct, System.err);
             } catch (java.io.IOException e) {
-                asys.close();
-                disk.close();
+                closeAll(asys, disk);
                 System.err.println("asys nbd: " + e.getMessage());
                 return 1;
             }
@@ -85,12 +88,20 @@ public final class NbdCommand implements Runnable {
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
-                asys.close();
-                disk.close();
+                closeAll(asys, disk);
                 stopped.countDown();
             }));
             stopped.await();
             return 0;
+        }
+
+        private static void closeAll(Asys net, Asys[] disk) {
+            for (Asys a : disk) {
+                if (a != net) {
+                    a.close();
+                }
+            }
+            net.close();
         }
     }
 }

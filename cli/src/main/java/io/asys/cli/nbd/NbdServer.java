@@ -56,15 +56,15 @@ public final class NbdServer implements AutoCloseable {
      */
     public static NbdServer start(Asys asys, java.nio.file.Path file, String exportName, InetSocketAddress bind,
                                   boolean readOnly, boolean direct, PrintStream log) throws java.io.IOException {
-        return start(asys, asys, file, exportName, bind, readOnly, direct, log);
+        return start(asys, new Asys[]{asys}, file, exportName, bind, readOnly, direct, log);
     }
 
     /**
      * As {@link #start(Asys, java.nio.file.Path, String, InetSocketAddress, boolean, boolean, PrintStream)},
-     * with the network I/O on {@code net} and the disk I/O on {@code disk} (two engines: two rings,
-     * two engine threads, so a socket's copies and the disk's run at the same time).
+     * with the network I/O and small transfers on {@code net} and large transfers on the {@code disk}
+     * engines in turn (each engine is a ring and a thread: large copies run on several at once).
      */
-    public static NbdServer start(Asys net, Asys disk, java.nio.file.Path file, String exportName, InetSocketAddress bind,
+    public static NbdServer start(Asys net, Asys[] disk, java.nio.file.Path file, String exportName, InetSocketAddress bind,
                                   boolean readOnly, boolean direct, PrintStream log) throws java.io.IOException {
         Asys asys = net;
         Export export = Export.open(net, disk, file, exportName, readOnly, direct);
@@ -82,7 +82,7 @@ public final class NbdServer implements AutoCloseable {
             if (listener != null) {
                 asys.close(listener);
             }
-            disk.close(export.file);
+            disk[0].close(export.file);
             throw e;
         }
     }

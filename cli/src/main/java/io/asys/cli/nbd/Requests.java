@@ -76,7 +76,7 @@ final class Requests {
     private CompletableFuture<Integer> run(Request r) {
         boolean fua = r.has(Nbd.CMD_FLAG_FUA);
         return switch (r.type) {
-            case Nbd.CMD_READ -> export.read(r.data, r.offset);
+            case Nbd.CMD_READ -> export.read(r.engine = export.engineFor(r.length), r.data, r.offset);
             case Nbd.CMD_WRITE -> export.write(r.data, r.offset, fua);
             case Nbd.CMD_FLUSH -> export.flush();
             case Nbd.CMD_TRIM -> export.trim(r.offset, r.length, fua);
@@ -158,6 +158,11 @@ final class Requests {
         send(r, w.asSlice(at, size));
     }
 
+    private void send(Request r, MemorySegment bytes) {
+        // A large read's reply leaves from the engine that read it: no hand-off between threads.
+        c.reply(bytes, r.counted, () -> c.pool.release(r.buffer), r.engine);
+    }
+
     private void replyError(Request r, int error, String message) {
         MemorySegment w = r.buffer.whole;
         int h = r.buffer.headroom;
@@ -174,9 +179,5 @@ final class Requests {
         w.set(Wire.U16, h + 4, (short) m);
         MemorySegment.copy(text, 0, w, ValueLayout.JAVA_BYTE, h + 6, m);
         send(r, w.asSlice(at, Wire.CHUNK_HEADER_SIZE + 6 + m));
-    }
-
-    private void send(Request r, MemorySegment bytes) {
-        c.reply(bytes, r.counted, () -> c.pool.release(r.buffer));
     }
 }

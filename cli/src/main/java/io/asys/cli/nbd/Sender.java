@@ -19,8 +19,8 @@ import java.util.function.Consumer;
  * send in flight).
  */
 final class Sender {
-    /** A message: the bytes to send, and what to run once they are sent or dropped. */
-    record Message(MemorySegment bytes, Runnable onDone) {
+    /** A message: the bytes to send, the engine for it when sent alone (null: the default), and what to run once sent or dropped. */
+    record Message(MemorySegment bytes, Asys engine, Runnable onDone) {
     }
 
     private static final int MSG_NOSIGNAL = 0x4000;
@@ -38,23 +38,21 @@ final class Sender {
     private final java.util.ArrayList<Message> batch = new java.util.ArrayList<>();
     private volatile boolean broken;
 
-    private final Asys large;
+    private Asys via;
 
     /**
-     * Gathered small messages go out on {@code asys} (the network engine); a large one on
-     * {@code large} (the disk engine, whose thread just read it: no hand-off between threads,
-     * which measured faster than overlapping the copies on two threads). One send is in flight
-     * at a time whichever engine runs it, so the order holds.
+     * Gathered small messages go out on {@code asys} (the network engine); a large one on the
+     * engine its message names (the disk engine whose thread just read it: no hand-off between
+     * threads). One send is in flight at a time whichever engine runs it, so the order holds.
      */
-    Sender(Asys asys, Asys large, FileHandle socket, Consumer<Throwable> onBroken) {
+    Sender(Asys asys, FileHandle socket, Consumer<Throwable> onBroken) {
         this.asys = asys;
-        this.large = large;
         this.socket = socket;
         this.onBroken = onBroken;
     }
 
-    void send(MemorySegment bytes, Runnable onDone) {
-        queue.offer(new Message(bytes, onDone));
+    void send(MemorySegment bytes, Asys engine, Runnable onDone) {
+        queue.offer(new Message(bytes, engine, onDone));
         if (sending.compareAndSet(false, true)) {
             pump();
         }
@@ -91,8 +89,12 @@ final class Sender {
             return null;
         }
         batch.add(first);
+        via = asys;
         Message next = queue.peek();
         if (next == null || first.bytes.byteSize() > GATHER_ITEM_MAX) {
+            if (first.engine != null && first.bytes.byteSize() > GATHER_ITEM_MAX) {
+                via = first.engine;
+            }
             return first.bytes;
         }
         long used = 0;
@@ -109,7 +111,7 @@ final class Sender {
     }
 
     private void sendFrom(MemorySegment out) {
-        (out.byteSize() > GATHER_ITEM_MAX ? large : asys).submit(new Op.Send(socket, out, MSG_NOSIGNAL | MSG_WAITALL)).whenComplete((n, t) -> {
+        via.submit(new Op.Send(socket, out, MSG_NOSIGNAL | MSG_WAITALL)).whenComplete((n, t) -> {
             if (t != null || n <= 0) {
                 broken = true;
                 finishBatch();

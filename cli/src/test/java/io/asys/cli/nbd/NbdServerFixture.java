@@ -13,11 +13,12 @@ import java.util.Random;
 
 /**
  * An in-process NBD server on a free loopback port, serving a file of known pseudo-random bytes,
- * with two engines as {@code asys nbd serve} has by default (network and disk).
+ * with three engines as {@code asys nbd serve} has by default (network, and two for large transfers).
  */
 final class NbdServerFixture implements AutoCloseable {
     final Asys asys;
     final Asys disk;
+    final Asys disk2;
     final Path file;
     final byte[] initial;
     final NbdServer server;
@@ -30,12 +31,14 @@ final class NbdServerFixture implements AutoCloseable {
         Files.write(file, initial);
         asys = Asys.open(engine);
         disk = Asys.open(engine);
+        disk2 = Asys.open(engine);
         try {
-            server = NbdServer.start(asys, disk, file, "disk", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            server = NbdServer.start(asys, new Asys[]{disk, disk2}, file, "disk", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                     readOnly, direct, new PrintStream(log, true));
         } catch (IOException | RuntimeException e) {
             asys.close();
             disk.close();
+            disk2.close();
             throw e;
         }
     }
@@ -69,5 +72,6 @@ final class NbdServerFixture implements AutoCloseable {
         server.close();
         asys.close();
         disk.close();
+        disk2.close();
     }
 }
