@@ -130,10 +130,15 @@ final class Connection {
         }
     }
 
-    /** Server shutdown: cancel what waits on the socket; the rest completes and closes as usual. */
+    /** Server shutdown: cancel what waits on the socket (on every engine); the rest completes and closes as usual. */
     void abort() {
         receiverDone = true;
-        asys.cancelAll(socket);
+        sender.stop();
+        // Wakes blocking recvs and sends on worker threads (which a cancel cannot end), then cancels the rest.
+        asys.shutdown(socket, SHUT_RDWR).exceptionally(e -> 0);
+        for (Asys engine : export.engines()) {
+            engine.cancelAll(socket);
+        }
         maybeClose();
     }
 }

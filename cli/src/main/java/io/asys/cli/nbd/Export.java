@@ -117,6 +117,13 @@ final class Export {
     /** Transfers of this size and more go to the disk engine, where their copies run beside the network's. */
     static final int LARGE_IO = 128 << 10;
 
+    /** Every engine this export's operations may run on. */
+    java.util.List<Asys> engines() {
+        java.util.List<Asys> all = new java.util.ArrayList<>(java.util.List.of(large));
+        all.add(small);
+        return all;
+    }
+
     /** The engine for a transfer of {@code length} bytes: the network's when small, else the next disk engine. */
     Asys engineFor(long length) {
         return length < LARGE_IO ? small : large[Math.floorMod(turn.getAndIncrement(), large.length)];

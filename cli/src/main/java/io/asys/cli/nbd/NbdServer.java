@@ -166,6 +166,9 @@ public final class NbdServer implements AutoCloseable {
     /** Stops accepting, ends every connection, closes the export; returns once the listener is closed. */
     @Override
     public void close() {
+        if (closing) {
+            return;
+        }
         closing = true;
         asys.closeNow(listener).exceptionally(t -> 0).join();
         for (Connection c : connections) {

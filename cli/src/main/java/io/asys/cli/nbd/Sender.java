@@ -62,6 +62,11 @@ final class Sender {
         return broken;
     }
 
+    /** Sends nothing more: what is queued or cut off is dropped (their {@code onDone} still runs). */
+    void stop() {
+        broken = true;
+    }
+
     /** Starts the next send; the caller owns the {@code sending} flag. */
     private void pump() {
         while (true) {
@@ -112,7 +117,9 @@ final class Sender {
 
     private void sendFrom(MemorySegment out) {
         via.submit(new Op.Send(socket, out, MSG_NOSIGNAL | MSG_WAITALL)).whenComplete((n, t) -> {
-            if (t != null || n <= 0) {
+            // A short send with MSG_WAITALL was cut off (cancelled or interrupted): after stop(), or
+            // with an error, the rest is not sent.
+            if (t != null || n <= 0 || (broken && n < out.byteSize())) {
                 broken = true;
                 finishBatch();
                 onBroken.accept(t);

@@ -312,6 +312,22 @@ abstract class NbdTransmissionTests {
     }
 
     @Test
+    void closingTheServerEndsClientsThatDoNotRead() throws Exception {
+        try (var slow = NbdTestClient.open(fx.address(), true)) {
+            slow.socket.setReceiveBufferSize(65536);
+            for (long k = 0; k < 64; k++) {
+                slow.request(0, Nbd.CMD_READ, k, k << 20, 1 << 20, null);
+            }
+            slow.flush();
+            Thread.sleep(300);
+            long start = System.nanoTime();
+            fx.server.close();
+            assertEquals(0, fx.server.connections());
+            assertTrue(System.nanoTime() - start < 4_000_000_000L, "close waited for a client that does not read");
+        }
+    }
+
+    @Test
     void manyClientsWriteAndOneReadsItAllBack() throws Exception {
         int clients = 8;
         int region = SIZE / clients;
