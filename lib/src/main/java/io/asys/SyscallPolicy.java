@@ -62,6 +62,9 @@ public final class SyscallPolicy {
         allow(t, "lstat", 6);
         allow(t, "poll", 7);
         allow(t, "lseek", 8);
+        allow(t, "getsockname", 51);
+        allow(t, "setsockopt", 54);
+        allow(t, "getsockopt", 55);
         allow(t, "pread64", 17);
         allow(t, "pwrite64", 18);
         allow(t, "readv", 19);
@@ -211,6 +214,9 @@ public final class SyscallPolicy {
         allow(t, "utimensat", 88);
         allow(t, "getdents64", 61);
         allow(t, "lseek", 62);
+        allow(t, "getsockname", 204);
+        allow(t, "setsockopt", 208);
+        allow(t, "getsockopt", 209);
         allow(t, "pread64", 67);
         allow(t, "pwrite64", 68);
         allow(t, "readv", 65);

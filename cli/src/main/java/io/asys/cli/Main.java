@@ -4,6 +4,7 @@ import io.asys.cli.bench.BenchCommand;
 import io.asys.cli.bench.CompareCommand;
 import io.asys.cli.demo.DemoCommand;
 import io.asys.cli.hash.HashCommand;
+import io.asys.cli.nbd.NbdCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "asys", mixinStandardHelpOptions = true, version = "asys 0.1.0",
         description = "Asynchronous system calls for the JVM: io_uring from pure Java.",
         subcommands = {BenchCommand.class, CompareCommand.class, HashCommand.class, DemoCommand.class, InfoCommand.class,
-            CommandLine.HelpCommand.class})
+            NbdCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# asys nbd serve against nbdkit's file plugin, serving the same file in the same run, driven by
+# fio's nbd engine (libnbd): 4 KiB random reads and writes at depth 32, 1 MiB sequential reads
+# and writes. Prints IOPS, MiB/s and the server's CPU time per I/O, side by side.
+#
+#   bench/nbd-compare.sh [--file F] [--size 1g] [--seconds 10] [--engine auto|uring|workers] [--direct] [--rings N]
+#                        [--jobs randread-4k-qd32,randwrite-4k-qd32,read-1m-qd8,write-1m-qd8]
+#
+# The file is created (filled, not sparse) if missing. Without --direct both servers go
+# through the page cache; with it asys uses O_DIRECT and nbdkit its cache=none mode.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+file=/var/tmp/asys-nbd-bench.img
+size=1g
+seconds=10
+engine=auto
+direct=0
+only=""
+rings=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --file) file="$2"; shift 2 ;;
+    --size) size="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --engine) engine="$2"; shift 2 ;;
+    --direct) direct=1; shift ;;
+    --jobs) only="$2"; shift 2 ;;
+    --rings) rings="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+export PATH="/usr/bin:/bin:/usr/sbin:/sbin:$PATH"
+"$here/peers/nbd-setup.sh" >&2
+fio --enghelp 2>/dev/null | grep -qw nbd || { echo "this fio has no nbd engine" >&2; exit 1; }
+
+bytes=$(numfmt --from=iec "${size^^}")
+if [ ! -f "$file" ] || [ "$(stat -c %s "$file")" -ne "$bytes" ]; then
+  echo "creating $file ($size)" >&2
+  head -c "$bytes" /dev/urandom > "$file"
+fi
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+[ -n "${KEEP_WORK:-}" ] && trap - EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+asys_args=(nbd serve "$file" --port 0 --engine "$engine" --rings "$rings")
+[ "$direct" -eq 1 ] && asys_args+=(--direct)
+"$root/asys" --version >/dev/null  # builds the tool first if its sources changed
+"$root/asys" "${asys_args[@]}" >"$work/asys.out" 2>"$work/asys.err" &
+asys_pid=$!
+pids+=("$asys_pid")
+for _ in $(seq 1 1200); do
+  grep -q ', engine ' "$work/asys.out" 2>/dev/null && break
+  kill -0 "$asys_pid" 2>/dev/null || { cat "$work/asys.err" >&2; exit 1; }
+  sleep 0.1
+done
+[ -s "$work/asys.out" ] || { echo "asys nbd serve did not start in 120 s" >&2; cat "$work/asys.err" >&2; exit 1; }
+asys_port=$(sed -n 's/.*:\([0-9]*\), engine.*/\1/p' "$work/asys.out")
+# The launcher execs java: the pid is the server's.
+nbdkit_port=$(free_port)
+nbdkit_args=(-f -i 127.0.0.1 -p "$nbdkit_port" file "$file")
+[ "$direct" -eq 1 ] && nbdkit_args+=(cache=none)
+nbdkit "${nbdkit_args[@]}" 2>"$work/nbdkit.err" &
+nbdkit_pid=$!
+pids+=("$nbdkit_pid")
+sleep 1
+echo "asys:   $(cat "$work/asys.out")" >&2
+echo "nbdkit: $(nbdkit --version), file plugin, port $nbdkit_port, pid $nbdkit_pid" >&2
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+
+# job name, fio arguments
+jobs=(
+  "randread-4k-qd32|--rw=randread --bs=4k --iodepth=32"
+  "randwrite-4k-qd32|--rw=randwrite --bs=4k --iodepth=32"
+  "read-1m-qd8|--rw=read --bs=1m --iodepth=8"
+  "write-1m-qd8|--rw=write --bs=1m --iodepth=8"
+)
+
+run_fio() { # server-name port pid job-name args
+  local name="$1" port="$2" pid="$3" job="$4" args="$5" before after
+  before=$(cpu_ticks "$pid")
+  # shellcheck disable=SC2086
+  fio --name="$job" --ioengine=nbd --uri="nbd://127.0.0.1:$port/" --size="$size" $args \
+      --time_based --runtime="$seconds" --ramp_time=1 --output-format=json >"$work/$name-$job.json" 2>"$work/$name-$job.err" \
+    || { cat "$work/$name-$job.err" >&2; exit 1; }
+  after=$(cpu_ticks "$pid")
+  python3 - "$work/$name-$job.json" "$((after - before))" "$hz" "$name" "$job" <<'PY'
+import json, sys
+path, ticks, hz, name, job = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+text = open(path).read()
+j = json.loads(text[text.index("{"):])["jobs"][0]  # fio's nbd engine prints a line before the JSON
+io = j["read"] if j["read"]["io_bytes"] > 0 else j["write"]
+ops = io["total_ios"]
+cpu = ticks / hz
+print(f"{job}\t{name}\t{io['iops']:.0f}\t{io['bw_bytes'] / 2**20:.1f}\t{cpu * 1e6 / max(ops, 1):.1f}\t{io['clat_ns']['mean'] / 1000:.0f}")
+PY
+}
+
+printf 'job\tserver\tIOPS\tMiB/s\tserver_cpu_us_per_io\tmean_lat_us\n'
+for entry in "${jobs[@]}"; do
+  job="${entry%%|*}"
+  args="${entry#*|}"
+  if [ -n "$only" ] && [[ ",$only," != *",$job,"* ]]; then continue; fi
+  run_fio asys "$asys_port" "$asys_pid" "$job" "$args"
+  run_fio nbdkit "$nbdkit_port" "$nbdkit_pid" "$job" "$args"
+done

@@ -1,0 +1,144 @@
+package io.asys.cli.nbd;
+
+import io.asys.Asys;
+import io.asys.FileHandle;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One client: its socket, what it has sent and not yet parsed, its ordered send side, and the
+ * count of requests in flight (received, not yet answered). Receiving pauses while too many
+ * requests or bytes are in flight (a slow reader cannot make the server buffer without bound)
+ * and resumes as replies go out. The socket is closed exactly once, when receiving has stopped
+ * (end of stream, NBD_CMD_DISC, a protocol violation, a failed send) and nothing is in flight.
+ * Thread-safe: completions arrive on engine threads.
+ */
+final class Connection {
+    static final int MAX_REQUESTS_IN_FLIGHT = 256;
+    static final long MAX_BYTES_IN_FLIGHT = 128L << 20;
+    private static final int SHUT_RDWR = 2;
+
+    final NbdServer server;
+    final Asys asys;
+    final Export export;
+    final FileHandle socket;
+    final BufferPool pool;
+    final RecvBuffer in = new RecvBuffer();
+    final Sender sender;
+    final String peer;
+    /** Set by the handshake before the transmission phase starts. */
+    volatile boolean structured;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong bytesInFlight = new AtomicLong();
+    private final AtomicBoolean paused = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean receiverDone;
+    private volatile Transmission transmission;
+
+    Connection(NbdServer server, FileHandle socket, String peer) {
+        this.server = server;
+        this.asys = server.asys;
+        this.export = server.export;
+        this.pool = server.pool;
+        this.socket = socket;
+        this.peer = peer;
+        this.sender = new Sender(asys, socket, t -> {
+            stopReceiving(null);
+            // Wakes a recv still waiting on a peer that stopped reading and went away.
+            asys.shutdown(socket, SHUT_RDWR).exceptionally(e -> 0);
+        });
+    }
+
+    void start() {
+        new Handshake(this).run();
+    }
+
+    /** The handshake is over: requests follow (some may already be in {@link #in}). */
+    void startTransmission() {
+        Transmission t = new Transmission(this);
+        transmission = t;
+        t.run();
+    }
+
+    /** A request (or a handshake reply) starts: it counts until its reply is sent or dropped. */
+    void begin(long bytes) {
+        inFlight.incrementAndGet();
+        server.noteBytesInFlight(bytesInFlight.addAndGet(bytes));
+    }
+
+    /** Sends a reply of a request counted by {@link #begin}; {@code release} runs once it is sent or dropped. */
+    void reply(MemorySegment bytes, long counted, Runnable release) {
+        reply(bytes, counted, release, null);
+    }
+
+    /** As {@link #reply(MemorySegment, long, Runnable)}, sent on {@code engine} if not null and the reply is large. */
+    void reply(MemorySegment bytes, long counted, Runnable release, Asys engine) {
+        sender.send(bytes, engine, () -> {
+            if (release != null) {
+                release.run();
+            }
+            end(counted);
+        });
+    }
+
+    /** Ends a request that sends no reply. */
+    void end(long counted) {
+        bytesInFlight.addAndGet(-counted);
+        inFlight.decrementAndGet();
+        if (!overLimit() && paused.compareAndSet(true, false)) {
+            transmission.run();
+        }
+        maybeClose();
+    }
+
+    boolean overLimit() {
+        return inFlight.get() >= MAX_REQUESTS_IN_FLIGHT || bytesInFlight.get() >= MAX_BYTES_IN_FLIGHT;
+    }
+
+    /**
+     * Called by the receiving side when it must wait for replies to drain: true if it should
+     * stop now (it will be run again once under the limits), false to go on.
+     */
+    boolean pauseIfOverLimit() {
+        if (!overLimit()) {
+            return false;
+        }
+        paused.set(true);
+        // A reply may have drained below the limit before we set the flag: take the turn back.
+        return overLimit() || !paused.compareAndSet(true, false);
+    }
+
+    /** Nothing more is read from this client; the socket closes once what is in flight is answered. */
+    void stopReceiving(String why) {
+        if (why != null && !receiverDone) {
+            server.log(peer + ": " + why);
+        }
+        receiverDone = true;
+        maybeClose();
+    }
+
+    boolean isReceiving() {
+        return !receiverDone;
+    }
+
+    private void maybeClose() {
+        if (receiverDone && inFlight.get() == 0 && closed.compareAndSet(false, true)) {
+            asys.close(socket).whenComplete((r, t) -> server.closed(this));
+        }
+    }
+
+    /** Server shutdown: cancel what waits on the socket (on every engine); the rest completes and closes as usual. */
+    void abort() {
+        receiverDone = true;
+        sender.stop();
+        // Wakes blocking recvs and sends on worker threads (which a cancel cannot end), then cancels the rest.
+        asys.shutdown(socket, SHUT_RDWR).exceptionally(e -> 0);
+        for (Asys engine : export.engines()) {
+            engine.cancelAll(socket);
+        }
+        maybeClose();
+    }
+}

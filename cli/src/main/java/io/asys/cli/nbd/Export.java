@@ -1,0 +1,201 @@
+package io.asys.cli.nbd;
+
+import io.asys.Asys;
+import io.asys.Errno;
+import io.asys.ErrnoException;
+import io.asys.Errors;
+import io.asys.FileDescriptors;
+import io.asys.FileHandle;
+import io.asys.RawCall;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The exported file or block device and its disk operations, each asynchronous through asys:
+ * reads and writes looped until whole, FLUSH as fsync, TRIM as a punched hole, WRITE_ZEROES as a
+ * punched hole or zeroed range (zeroes written when the file system has neither), CACHE as
+ * readahead advice. Futures complete with 0 or fail with the errno's exception. Thread-safe.
+ */
+final class Export {
+    static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    static final int FALLOC_FL_ZERO_RANGE = 0x10;
+    static final int POSIX_FADV_WILLNEED = 3;
+    /** Largest request payload: the maximum block size advertised. */
+    static final int MAX_PAYLOAD = 32 << 20;
+    static final int DIRECT_BLOCK = 4096;
+    private static final int SEEK_END = 2;
+    private static final MemorySegment ZEROES = Arena.global().allocate(1 << 20, 4096);
+
+    /** The engine of flush, trim, zeroes and cache, and the first of {@link #large}. */
+    final Asys asys;
+    /** The engines of large transfers, taken in turn: their threads copy at the same time. */
+    private final Asys[] large;
+    private final java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
+    /** The engine of small reads and writes: the network's, so a 4 KiB request needs no hand-off between threads. */
+    final Asys small;
+    final FileHandle file;
+    final String name;
+    final String description;
+    final long size;
+    final boolean readOnly;
+    final boolean direct;
+
+    private Export(Asys small, Asys[] large, FileHandle file, String name, String description, long size, boolean readOnly, boolean direct) {
+        this.small = small;
+        this.large = large.clone();
+        this.asys = large[0];
+        this.file = file;
+        this.name = name;
+        this.description = description;
+        this.size = size;
+        this.readOnly = readOnly;
+        this.direct = direct;
+    }
+
+    /** Opens {@code path} through asys and finds its size (lseek to the end works for files and block devices). */
+    static Export open(Asys small, Asys[] large, Path path, String name, boolean readOnly, boolean direct) throws java.io.IOException {
+        Asys asys = large[0];
+        int flags = (readOnly ? FileDescriptors.O_RDONLY : FileDescriptors.O_RDWR) | (direct ? FileDescriptors.O_DIRECT : 0);
+        FileHandle f = join(asys.open(path, flags, 0));
+        long size = join(asys.syscall(RawCall.of("lseek").arg(f.fd()).arg(0).arg(SEEK_END)));
+        return new Export(small, large, f, name, "asys nbd: " + path, size, readOnly, direct);
+    }
+
+    private static <T> T join(CompletableFuture<T> f) throws java.io.IOException {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof java.io.IOException io) {
+                throw io;
+            }
+            throw e;
+        }
+    }
+
+    /** Smallest request size and alignment the export accepts. */
+    int minimumBlock() {
+        return direct ? DIRECT_BLOCK : 1;
+    }
+
+    int preferredBlock() {
+        return 4096;
+    }
+
+    /** Transmission flags of this export for a client that did or did not negotiate structured replies. */
+    int transmissionFlags(boolean structured) {
+        int f = Nbd.FLAG_HAS_FLAGS | Nbd.FLAG_SEND_FLUSH | Nbd.FLAG_SEND_FUA | Nbd.FLAG_CAN_MULTI_CONN | Nbd.FLAG_SEND_CACHE;
+        if (readOnly) {
+            f |= Nbd.FLAG_READ_ONLY;
+        } else {
+            f |= Nbd.FLAG_SEND_TRIM | Nbd.FLAG_SEND_WRITE_ZEROES | Nbd.FLAG_SEND_FAST_ZERO;
+        }
+        if (structured) {
+            f |= Nbd.FLAG_SEND_DF;
+        }
+        return f;
+    }
+
+    /** Reads {@code buffer.byteSize()} bytes at {@code offset} on {@code engine}, resubmitting after short reads. */
+    CompletableFuture<Integer> read(Asys engine, MemorySegment buffer, long offset) {
+        return engine.read(file, buffer, offset).thenCompose(n -> {
+            if (n == buffer.byteSize()) {
+                return CompletableFuture.completedFuture(0);
+            }
+            if (n == 0) {
+                // The file shrank under the export: report an I/O error rather than send stale bytes.
+                return CompletableFuture.failedFuture(new ErrnoException("read", file.path() + " (end of file)", -Errno.EIO));
+            }
+            return read(engine, buffer.asSlice(n), offset + n);
+        });
+    }
+
+    /** Transfers of this size and more go to the disk engine, where their copies run beside the network's. */
+    static final int LARGE_IO = 128 << 10;
+
+    /** Every engine this export's operations may run on. */
+    java.util.List<Asys> engines() {
+        java.util.List<Asys> all = new java.util.ArrayList<>(java.util.List.of(large));
+        all.add(small);
+        return all;
+    }
+
+    /** The engine for a transfer of {@code length} bytes: the network's when small, else the next disk engine. */
+    Asys engineFor(long length) {
+        return length < LARGE_IO ? small : large[Math.floorMod(turn.getAndIncrement(), large.length)];
+    }
+
+    /** Writes all of {@code buffer} at {@code offset}, then syncs the data if {@code fua}. */
+    CompletableFuture<Integer> write(MemorySegment buffer, long offset, boolean fua) {
+        CompletableFuture<Integer> w = writeAll(buffer, offset);
+        return fua ? w.thenCompose(v -> asys.fdatasync(file)) : w;
+    }
+
+    private CompletableFuture<Integer> writeAll(MemorySegment buffer, long offset) {
+        return engineFor(buffer.byteSize()).write(file, buffer, offset).thenCompose(n -> {
+            if (n == buffer.byteSize()) {
+                return CompletableFuture.completedFuture(0);
+            }
+            if (n == 0) {
+                return CompletableFuture.failedFuture(new ErrnoException("write", file.path(), -Errno.ENOSPC));
+            }
+            return writeAll(buffer.asSlice(n), offset + n);
+        });
+    }
+
+    CompletableFuture<Integer> flush() {
+        return asys.fsync(file);
+    }
+
+    /** TRIM is a hint: a file system that cannot punch holes ignores it (success). */
+    CompletableFuture<Integer> trim(long offset, long length, boolean fua) {
+        CompletableFuture<Integer> t = asys.fallocate(file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length)
+                .exceptionallyCompose(e -> unsupported(e) ? CompletableFuture.completedFuture(0) : CompletableFuture.failedFuture(e));
+        return fua ? t.thenCompose(v -> asys.fdatasync(file)) : t;
+    }
+
+    /**
+     * Zeroes a range: punch a hole (unless {@code noHole}), else zero the range in place, else
+     * write zeroes; with {@code fastOnly} the last fallback fails with EOPNOTSUPP instead.
+     */
+    CompletableFuture<Integer> writeZeroes(long offset, long length, boolean noHole, boolean fastOnly, boolean fua) {
+        CompletableFuture<Integer> z = noHole ? zeroRange(offset, length)
+                : asys.fallocate(file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length)
+                        .exceptionallyCompose(e -> unsupported(e) ? zeroRange(offset, length) : CompletableFuture.failedFuture(e));
+        CompletableFuture<Integer> done = z.exceptionallyCompose(e -> {
+            if (!unsupported(e)) {
+                return CompletableFuture.failedFuture(e);
+            }
+            if (fastOnly) {
+                return CompletableFuture.failedFuture(new ErrnoException("fallocate", file.path(), -Errno.EOPNOTSUPP));
+            }
+            return writeZeroesSlowly(offset, length);
+        });
+        return fua ? done.thenCompose(v -> asys.fdatasync(file)) : done;
+    }
+
+    private CompletableFuture<Integer> zeroRange(long offset, long length) {
+        return asys.fallocate(file, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, offset, length);
+    }
+
+    private CompletableFuture<Integer> writeZeroesSlowly(long offset, long length) {
+        if (length == 0) {
+            return CompletableFuture.completedFuture(0);
+        }
+        long n = Math.min(length, ZEROES.byteSize());
+        return writeAll(ZEROES.asSlice(0, n), offset).thenCompose(v -> writeZeroesSlowly(offset + n, length - n));
+    }
+
+    CompletableFuture<Integer> cache(long offset, long length) {
+        return asys.fadvise(file, offset, (int) length, POSIX_FADV_WILLNEED);
+    }
+
+    private static boolean unsupported(Throwable e) {
+        int errno = Errors.errnoOf(e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e);
+        return errno == Errno.EOPNOTSUPP || errno == Errno.ENOSYS;
+    }
+}

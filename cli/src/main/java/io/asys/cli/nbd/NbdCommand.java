@@ -1,0 +1,107 @@
+package io.asys.cli.nbd;
+
+import io.asys.Asys;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code asys nbd serve FILE}: serves a file or block device to NBD clients, all its I/O through asys. */
+@Command(name = "nbd", mixinStandardHelpOptions = true,
+        description = "Network block device (NBD) server whose disk and network I/O go through asys.",
+        subcommands = {NbdCommand.Serve.class})
+public final class NbdCommand implements Runnable {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** {@code asys nbd serve}: runs until interrupted (SIGINT or SIGTERM). */
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Serve FILE (a file or block device) as an NBD export (fixed newstyle; "
+                    + "nbd://ADDR:PORT/ with any of nbdinfo, nbdcopy, nbdsh, qemu-img, fio's nbd engine).")
+    static final class Serve implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE", description = "the file or block device to export")
+        Path file;
+
+        @Option(names = "--port", defaultValue = "10809", description = "TCP port (0: any free port; default ${DEFAULT-VALUE})")
+        int port;
+
+        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE})")
+        String bind;
+
+        @Option(names = "--name", defaultValue = "", description = "export name besides the default \"\"")
+        String name;
+
+        @Option(names = "--readonly", description = "refuse writes, trims and zeroes (EPERM)")
+        boolean readOnly;
+
+        @Option(names = "--direct", description = "open FILE with O_DIRECT (requests must be 4 KiB aligned)")
+        boolean direct;
+
+        @Option(names = "--engine", defaultValue = "auto", description = "auto, uring or workers (default ${DEFAULT-VALUE})")
+        String engine;
+
+        @Option(names = "--rings", defaultValue = "3", description = "engines (a ring and a thread each): the first "
+                + "for the network and small transfers, the others for large transfers in turn; 1 runs all on one "
+                + "(default ${DEFAULT-VALUE})")
+        int rings;
+
+        @Override
+        public Integer call() throws Exception {
+            if (engine.equals("workers") && System.getProperty(Asys.WORKERS_PROP_NAME) == null) {
+                // On workers every idle client holds one worker in its recv: leave room for the disk.
+                System.setProperty(Asys.WORKERS_PROP_NAME, "64");
+            }
+            if (rings < 1 || rings > 16) {
+                System.err.println("asys nbd: --rings takes 1 to 16");
+                return 2;
+            }
+            Asys asys = Asys.open(engine);
+            Asys[] disk = new Asys[Math.max(1, rings - 1)];
+            for (int i = 0; i < disk.length; i++) {
+                disk[i] = rings == 1 ? asys : Asys.open(engine);
+            }
+            NbdServer server;
+            try {
+                server = NbdServer.start(asys, disk, file, name, new InetSocketAddress(InetAddress.getByName(bind), port),
+                        readOnly, direct, System.err);
+            } catch (java.io.IOException e) {
+                closeAll(asys, disk);
+                System.err.println("asys nbd: " + e.getMessage());
+                return 1;
+            }
+            InetSocketAddress at = server.address();
+            System.out.printf("asys nbd: serving %s (%d bytes%s%s) on %s:%d, engine %s%n", file, server.size(),
+                    readOnly ? ", read-only" : "", direct ? ", O_DIRECT" : "",
+                    at.getAddress().getHostAddress(), at.getPort(), asys.engine());
+            System.out.flush();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                closeAll(asys, disk);
+                stopped.countDown();
+            }));
+            stopped.await();
+            return 0;
+        }
+
+        private static void closeAll(Asys net, Asys[] disk) {
+            for (Asys a : disk) {
+                if (a != net) {
+                    a.close();
+                }
+            }
+            net.close();
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.asys.cli.nbd;
+
+import io.asys.Asys;
+import io.asys.FileHandle;
+import io.asys.Op;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The send side of one connection: whole messages, queued from any thread, sent one after the
+ * other through asys, so no message interleaves with another. Short sends are resumed; small
+ * messages waiting together are copied into one gather buffer and sent with one call. After a
+ * failed send (the peer is gone) every message is dropped and {@code onBroken} runs once. Each
+ * message's {@code onDone} runs exactly once, sent or dropped. Thread-safe (many producers, one
+ * send in flight).
+ */
+final class Sender {
+    /** A message: the bytes to send, the engine for it when sent alone (null: the default), and what to run once sent or dropped. */
+    record Message(MemorySegment bytes, Asys engine, Runnable onDone) {
+    }
+
+    private static final int MSG_NOSIGNAL = 0x4000;
+    /** io_uring keeps sending until all is sent (one completion instead of one per partial send). */
+    private static final int MSG_WAITALL = 0x100;
+    private static final int GATHER_SIZE = 256 << 10;
+    private static final int GATHER_ITEM_MAX = 64 << 10;
+
+    private final Asys asys;
+    private final FileHandle socket;
+    private final ConcurrentLinkedQueue<Message> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean sending = new AtomicBoolean();
+    private final MemorySegment gather = Arena.ofAuto().allocate(GATHER_SIZE, 64);
+    private final Consumer<Throwable> onBroken;
+    private final java.util.ArrayList<Message> batch = new java.util.ArrayList<>();
+    private volatile boolean broken;
+
+    private Asys via;
+
+    /**
+     * Gathered small messages go out on {@code asys} (the network engine); a large one on the
+     * engine its message names (the disk engine whose thread just read it: no hand-off between
+     * threads). One send is in flight at a time whichever engine runs it, so the order holds.
+     */
+    Sender(Asys asys, FileHandle socket, Consumer<Throwable> onBroken) {
+        this.asys = asys;
+        this.socket = socket;
+        this.onBroken = onBroken;
+    }
+
+    void send(MemorySegment bytes, Asys engine, Runnable onDone) {
+        queue.offer(new Message(bytes, engine, onDone));
+        if (sending.compareAndSet(false, true)) {
+            pump();
+        }
+    }
+
+    boolean isBroken() {
+        return broken;
+    }
+
+    /** Sends nothing more: what is queued or cut off is dropped (their {@code onDone} still runs). */
+    void stop() {
+        broken = true;
+    }
+
+    /** Starts the next send; the caller owns the {@code sending} flag. */
+    private void pump() {
+        while (true) {
+            if (broken) {
+                dropAll();
+            } else {
+                MemorySegment out = nextBatch();
+                if (out != null) {
+                    sendFrom(out);
+                    return;
+                }
+            }
+            sending.set(false);
+            // A producer may have queued after our last poll and seen the flag still set.
+            if (queue.isEmpty() || !sending.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+
+    /** Takes the next message, or several small ones copied together; null if none is queued. */
+    private MemorySegment nextBatch() {
+        Message first = queue.poll();
+        if (first == null) {
+            return null;
+        }
+        batch.add(first);
+        via = asys;
+        Message next = queue.peek();
+        if (next == null || first.bytes.byteSize() > GATHER_ITEM_MAX) {
+            if (first.engine != null && first.bytes.byteSize() > GATHER_ITEM_MAX) {
+                via = first.engine;
+            }
+            return first.bytes;
+        }
+        long used = 0;
+        MemorySegment.copy(first.bytes, 0, gather, used, first.bytes.byteSize());
+        used += first.bytes.byteSize();
+        while ((next = queue.peek()) != null && next.bytes.byteSize() <= GATHER_ITEM_MAX
+                && used + next.bytes.byteSize() <= GATHER_SIZE) {
+            queue.poll();
+            MemorySegment.copy(next.bytes, 0, gather, used, next.bytes.byteSize());
+            used += next.bytes.byteSize();
+            batch.add(next);
+        }
+        return gather.asSlice(0, used);
+    }
+
+    private void sendFrom(MemorySegment out) {
+        via.submit(new Op.Send(socket, out, MSG_NOSIGNAL | MSG_WAITALL)).whenComplete((n, t) -> {
+            // A short send with MSG_WAITALL was cut off (cancelled or interrupted): after stop(), or
+            // with an error, the rest is not sent.
+            if (t != null || n <= 0 || (broken && n < out.byteSize())) {
+                broken = true;
+                finishBatch();
+                onBroken.accept(t);
+                pump();
+            } else if (n < out.byteSize()) {
+                sendFrom(out.asSlice(n));
+            } else {
+                finishBatch();
+                pump();
+            }
+        });
+    }
+
+    private void finishBatch() {
+        for (Message m : batch) {
+            m.onDone.run();
+        }
+        batch.clear();
+    }
+
+    private void dropAll() {
+        Message m;
+        while ((m = queue.poll()) != null) {
+            m.onDone.run();
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.asys.cli.nbd;
+
+/** {@link NbdTransmissionTests} on the workers engine. */
+class NbdTransmissionWorkersTest extends NbdTransmissionTests {
+    @Override
+    String engine() {
+        return "workers";
+    }
+}
