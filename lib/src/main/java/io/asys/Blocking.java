@@ -55,6 +55,20 @@ public final class Blocking {
         return await(asys.submit(op));
     }
 
+    /** A result with the attributes its operation returned (seed 001's "syscall with attributes"). */
+    public record Attributed<T>(T value, CompletionAttributes attributes) {
+    }
+
+    /**
+     * Runs {@code op} and waits, asking for {@code attributes}: the result with them. A failure is
+     * thrown as by {@link #submit(Op)}; its attributes are lost with it (use the future form to keep them).
+     */
+    public <T> Attributed<T> submit(Op<T> op, java.util.Set<Attribute> attributes) throws IOException {
+        AsysFuture<T> future = asys.submit(op, attributes);
+        T value = await(future);
+        return new Attributed<>(value, future.attributes());
+    }
+
     /**
      * Waits for an asys future: its result, or its failure as thrown by a plain system call.
      * On interrupt, cancels it (for {@link AsysFuture}s), waits for its completion, and throws

@@ -145,4 +145,23 @@ class AsysAttributesTest {
         assertTrue(read.latencyPercentile(50) > 0 && read.latencyPercentile(50) <= read.latencyMax());
         get(asys.close(h));
     }
+
+    @Test
+    void aBlockingCallReturnsItsAttributesWithItsResult() throws Exception {
+        FileHandle h = writtenAndSynced("blocking", 4096);
+        Blocking blocking = Blocking.of(asys);
+        var result = new java.util.concurrent.atomic.AtomicReference<Blocking.Attributed<Integer>>();
+        Thread vt = Thread.ofVirtual().start(() -> {
+            try {
+                result.set(blocking.submit(new Op.Read(h, buffer(4096), 0), EnumSet.of(Attribute.LATENCY, Attribute.CACHE)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        vt.join(5000);
+        assertEquals(4096, result.get().value());
+        assertEquals(CacheResult.HIT, result.get().attributes().cache());
+        assertTrue(result.get().attributes().latencyNanos() > 0);
+        get(asys.close(h));
+    }
 }
