@@ -33,6 +33,7 @@ public final class Asys implements AutoCloseable {
     private final String engineName;
     private final java.util.List<String> routes;
     private final boolean statxOnWorkers;
+    private final boolean inlineReads;
     private final String engineCause;
     private final ExecutorService rawWorkers;
     private final ThreadLocal<Syscall> rawSyscall = ThreadLocal.withInitial(Syscall::new);
@@ -45,6 +46,8 @@ public final class Asys implements AutoCloseable {
     private Asys(Engine engine, String engineName, String engineCause, int rawThreads) {
         this.routes = engine instanceof UringEngine ? workerRoutesHere() : java.util.List.of();
         this.statxOnWorkers = engine instanceof UringEngine && statxOnWorkers();
+        this.inlineReads = engine instanceof UringEngine
+                && Boolean.parseBoolean(System.getProperty(INLINE_READS_PROP_NAME, "true"));
         this.engine = engine;
         this.engineName = engineName;
         this.engineCause = engineCause;
@@ -302,12 +305,52 @@ public final class Asys implements AutoCloseable {
     }
 
     private <T> AsysFuture<T> submit(Request<T> r) {
+        if (!r.done && inlineReads && r.op instanceof Op.Read read && readInline(r, read)) {
+            return (AsysFuture<T>) r.future;
+        }
         if (!r.done) {
             Engine target = engineFor(r);
             r.engine = target;
             target.submit(r);
         }
         return (AsysFuture<T>) r.future;
+    }
+
+    /**
+     * Whether io_uring-engine reads first try the page cache on the submitting thread
+     * ({@code asys.inlineReads}, default true), as the worker engine always does.
+     */
+    public static final String INLINE_READS_PROP_NAME = "asys.inlineReads";
+    /** Reads larger than this are never copied on the submitting thread. */
+    static final long INLINE_READ_MAX = 64 * 1024;
+
+    /**
+     * The fibril principle on io_uring: a read whose data is all in the page cache completes here,
+     * on the submitting thread, with one non-blocking preadv2(RWF_NOWAIT) and no hand-off to the
+     * engine thread; anything else (not cached, partly cached, end of file, an error) goes to the
+     * ring, which then does the whole read.
+     */
+    private boolean readInline(Request<?> r, Op.Read read) {
+        if (r.timeout != null || read.offset() < 0 || read.rwFlags() != 0 || read.handle().isDirectIo()
+                || read.buffer().byteSize() > INLINE_READ_MAX || read.buffer().byteSize() == 0
+                || !read.buffer().isNative() || read.buffer().isReadOnly() || !read.buffer().scope().isAlive()) {
+            return false;
+        }
+        long taken = r.attrMask != 0 ? System.nanoTime() : 0;
+        int res = NoWaitRead.get().read(read.handle().fd(), read.buffer(), read.offset());
+        if (res != read.buffer().byteSize()) {
+            return false;
+        }
+        r.engine = engine;
+        if (r.attrMask != 0) {
+            r.takenNanos = taken;
+            r.path = ExecutionPath.INLINE.ordinal();
+            io.asys.internal.engine.AttributeProbes.applyCache(r, io.asys.internal.engine.AttributeProbes.code(
+                    io.asys.internal.engine.AttributeProbes.METHOD_NOWAIT, CacheResult.HIT));
+            r.cpuUnsupported = "completed inline on the submitting thread; its CPU time is the caller's";
+        }
+        io.asys.internal.engine.Completions.complete(r, res);
+        return true;
     }
 
     /** A new chain of linked operations. */

@@ -66,10 +66,10 @@ class AsysAttributesTest {
         assertTrue(a.latencyNanos() > 0 && a.latencyNanos() <= wall, a + " within wall " + wall);
         assertTrue(a.queueNanos() >= 0 && a.queueNanos() <= a.latencyNanos(), a::toString);
         if (onUring()) {
-            assertEquals("cachestat", a.cacheMethod());
-            assertEquals(ExecutionPath.URING_NONBLOCKING, a.path(), "a cached read completes inside io_uring_enter");
+            // A cached read completes on the submitting thread (asys.inlineReads), as on workers.
+            assertEquals("rwf_nowait", a.cacheMethod());
+            assertEquals(ExecutionPath.INLINE, a.path(), "a cached read completes on the submitting thread");
             assertFalse(a.isSupported(Attribute.CPU));
-            assertTrue(a.get(Attribute.CPU).unsupported().contains("kernel"), a::toString);
             assertThrows(UnsupportedOperationException.class, a::cpuNanos);
         } else {
             assertEquals("rwf_nowait", a.cacheMethod());
@@ -162,6 +162,21 @@ class AsysAttributesTest {
         assertEquals(4096, result.get().value());
         assertEquals(CacheResult.HIT, result.get().attributes().cache());
         assertTrue(result.get().attributes().latencyNanos() > 0);
+        get(asys.close(h));
+    }
+
+    @Test
+    void onTheRingACachedReadTakenThereSaysCachestatAndNonblocking() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(onUring(), "io_uring runs here");
+        FileHandle h = writtenAndSynced("ring", 128 * 1024);
+        // Larger than the inline limit: the ring reads it.
+        AsysFuture<Integer> read = asys.submit(new Op.Read(h, buffer(128 * 1024), 0), ALL);
+        assertEquals(128 * 1024, get(read));
+        CompletionAttributes a = read.attributes();
+        assertEquals(CacheResult.HIT, a.cache(), a::toString);
+        assertEquals("cachestat", a.cacheMethod());
+        assertEquals(ExecutionPath.URING_NONBLOCKING, a.path(), "a cached read completes inside io_uring_enter");
+        assertTrue(a.get(Attribute.CPU).unsupported().contains("kernel"), a::toString);
         get(asys.close(h));
     }
 }
