@@ -1,13 +1,14 @@
 package io.asys.cli;
 
 import io.asys.cli.bench.BenchCommand;
+import io.asys.cli.fuzz.FuzzCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code asys} command-line tool: one subcommand per job. */
 @Command(name = "asys", mixinStandardHelpOptions = true, version = "asys 0.1.0",
         description = "Asynchronous system calls for the JVM: io_uring from pure Java.",
-        subcommands = {BenchCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BenchCommand.class, FuzzCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
