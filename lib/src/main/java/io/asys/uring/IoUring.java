@@ -31,7 +31,9 @@ import static io.asys.uring.IoUringAbi.*;
 public final class IoUring implements AutoCloseable {
     /** User data of the ring's own requests (the cancel at close); never handed to a handler. */
     private static final long INTERNAL_USER_DATA = -2L;
-    private static final long CLOSE_DRAIN_NANOS = 10_000_000_000L;
+    /** How long close waits for the kernel to give back cancelled operations (property in ms, default 10 s). */
+    public static final String CLOSE_DRAIN_PROP_NAME = "asys.uring.closeDrainMillis";
+    public static final long CLOSE_DRAIN_MILLIS_DEFAULT = 10_000;
     /** Objects that a kernel which would not give them back still references: kept forever. */
     private static final List<Object> LEAKED = new ArrayList<>();
 
@@ -235,6 +237,14 @@ public final class IoUring implements AutoCloseable {
         return slot < 0 ? null : slots.attachment(slot);
     }
 
+    /**
+     * The attachments of operations whose completion was never reaped: after {@link #close}, those
+     * the kernel did not give back within the drain (their memory is kept, never freed).
+     */
+    public List<Object> unreapedAttachments() {
+        return slots.attachmentsInUse();
+    }
+
     /** The slot index of a user data value, in {@code [0, maxInFlight())}: for indexing caller-side arrays. */
     public static int slotIndex(long userData) {
         return (int) userData;
@@ -389,7 +399,8 @@ public final class IoUring implements AutoCloseable {
         if (cancel != null) {
             cancel.prepCancel(0, IORING_ASYNC_CANCEL_ANY);
         }
-        long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
+        long deadline = System.nanoTime()
+                + Long.getLong(CLOSE_DRAIN_PROP_NAME, CLOSE_DRAIN_MILLIS_DEFAULT) * 1_000_000L;
         while (inFlight() > 0 && System.nanoTime() < deadline) {
             submitAndWait(1, 100_000_000L);
             reap(handler);

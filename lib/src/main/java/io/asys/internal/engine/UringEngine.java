@@ -463,9 +463,18 @@ public final class UringEngine implements CompletionHandler, Engine {
         }
         ring.close(this);
         if (ring.inFlight() > 0) {
-            // The kernel kept operations past the drain: their scratch memory must outlive them.
+            // The kernel kept operations past the drain: their scratch memory must outlive them,
+            // and their futures still complete (exactly once), saying so.
             synchronized (LEAKED_SCRATCH) {
                 LEAKED_SCRATCH.add(scratch);
+            }
+            for (Object a : ring.unreapedAttachments()) {
+                if (a instanceof Request<?> r) {
+                    abandon(r);
+                } else if (a instanceof LinkTimeout t && t.target().cancelHeld) {
+                    held.remove(t.target());
+                    abandon(t.target());
+                }
             }
         }
         // A held cancel whose link timeout the kernel never gave back: it was not a timeout.
@@ -487,6 +496,19 @@ public final class UringEngine implements CompletionHandler, Engine {
                 }
             }
         }
+    }
+
+    /** Fails a request the kernel did not give back at close; its memory stays reserved, never freed. */
+    private static void abandon(Request<?> r) {
+        if (r.done) {
+            return;
+        }
+        r.done = true;
+        if (r.onDone != null) {
+            r.onDone.run();
+        }
+        r.future.completeExceptionally(new IllegalStateException("asys engine is closed: the kernel did not give "
+                + r.op.name() + " back within the close drain; its buffers stay reserved for the process's life"));
     }
 
     @Override

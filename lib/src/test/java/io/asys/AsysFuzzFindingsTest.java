@@ -1,0 +1,70 @@
+package io.asys;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static io.asys.TypedApiTestSupport.O_RDWR;
+import static io.asys.TypedApiTestSupport.bytes;
+import static io.asys.TypedApiTestSupport.get;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * What {@code asys fuzz} found: both engines must give what the plain system call gives for
+ * these arguments (the worker engine's inline openat2/statx and its negative offsets did not).
+ */
+class AsysFuzzFindingsTest {
+    private static Asys asys;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void open() throws Exception {
+        asys = Asys.open();
+    }
+
+    @AfterAll
+    static void close() {
+        asys.close();
+    }
+
+    @Test
+    void aModeWithoutOCreatIsIgnoredAsByOpenat() throws Exception {
+        Path f = Files.writeString(dir.resolve("f"), "x");
+        FileHandle h = get(asys.open(f, O_RDWR, 0206));
+        asys.close(h);
+    }
+
+    @Test
+    void oPathWithFlagsItCannotUseFailsAsOpenatDoes() throws Exception {
+        Path f = Files.writeString(dir.resolve("f"), "x");
+        assertEquals(Errno.ENOTDIR, errnoOf(asys.open(f.resolve("x"), 010000000 | 02000, 0)));
+    }
+
+    private static int errnoOf(java.util.concurrent.Future<?> f) {
+        return Errors.errnoOf(TypedApiTestSupport.failure(f));
+    }
+
+    @Test
+    void negativeOffsetsOtherThanMinusOneAreEinval() throws Exception {
+        Path f = Files.writeString(dir.resolve("f"), "0123456789");
+        FileHandle h = get(asys.open(f, O_RDWR, 0));
+        TypedApiTestSupport.errno(asys.write(h, bytes(new byte[] {'a'}), -2), Errno.EINVAL);
+        TypedApiTestSupport.errno(asys.read(h, TypedApiTestSupport.buffer(4), Long.MIN_VALUE), Errno.EINVAL);
+        asys.close(h).get();
+        assertEquals("0123456789", Files.readString(f), "nothing written");
+    }
+
+    @Test
+    void statxChecksFlagsAndMaskBeforeThePath() {
+        Path missing = dir.resolve("missing");
+        assertEquals(Errno.EINVAL, errnoOf(asys.submit(new Op.Statx(missing, 0x6000, Statx.STATX_BASIC_STATS))));
+        assertEquals(Errno.EINVAL, errnoOf(asys.submit(new Op.Statx(missing, 0, 0x8000_0000))));
+        assertEquals(Errno.EINVAL, errnoOf(asys.submit(new Op.Statx(missing, 0x7fff_0000, Statx.STATX_BASIC_STATS))));
+    }
+}
