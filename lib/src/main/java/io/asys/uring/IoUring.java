@@ -36,6 +36,9 @@ public final class IoUring implements AutoCloseable {
     public static final long CLOSE_DRAIN_MILLIS_DEFAULT = 10_000;
     /** Objects that a kernel which would not give them back still references: kept forever. */
     private static final List<Object> LEAKED = new ArrayList<>();
+    /** Releases rings that were never closed (their own thread: a release never waits on the kernel). */
+    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create(
+            Thread.ofPlatform().daemon().name("asys-ring-cleaner").factory());
 
     private final MappedRing mapped;
     private final SubmissionQueue sq;
@@ -55,6 +58,27 @@ public final class IoUring implements AutoCloseable {
     private boolean reaping;
     private boolean closed;
     private long strayCompletions;
+    private final java.lang.ref.Cleaner.Cleanable cleanable;
+
+    /**
+     * What a ring leaves behind: run once, by {@link #close} or, for a ring never closed, by the
+     * cleaner. Memory of operations still in the kernel is kept for the process's life, never freed;
+     * closing the fd makes the kernel cancel them. Holds no reference to the ring itself.
+     */
+    private record Release(MappedRing mapped, SlotTable slots, Arena memory) implements Runnable {
+        @Override
+        public void run() {
+            if (slots.inUse() > 0) {
+                synchronized (LEAKED) {
+                    LEAKED.add(slots.heldObjects());
+                    LEAKED.add(memory);
+                }
+            } else {
+                memory.close();
+            }
+            mapped.unmapAndClose();
+        }
+    }
 
     private IoUring(MappedRing mapped, IoUringConfig config) {
         this.mapped = mapped;
@@ -71,6 +95,7 @@ public final class IoUring implements AutoCloseable {
         int registeredIndex = config.registerRingFd() ? registerRingFd() : -1;
         this.enterFd = registeredIndex >= 0 ? registeredIndex : mapped.fd();
         this.enterFlags = registeredIndex >= 0 ? IORING_ENTER_REGISTERED_RING : 0;
+        this.cleanable = CLEANER.register(this, new Release(mapped, slots, memory));
     }
 
     /** Creates a ring; fails with the errno when the kernel refuses (see {@link IoUringSupport}). */
@@ -382,15 +407,23 @@ public final class IoUring implements AutoCloseable {
             drainForClose(handler);
         }
         closed = true;
-        if (inFlight() > 0) {
-            synchronized (LEAKED) {
-                LEAKED.add(slots.heldObjects());
-                LEAKED.add(memory);
-            }
-        } else {
-            memory.close();
+        unregisterRingFd();
+        cleanable.clean();
+    }
+
+    /**
+     * A registered ring fd holds the ring in the registering thread's table until unregistered
+     * (or the thread exits): without this, each ring opened and closed on a long-lived thread
+     * stayed alive in the kernel, and after 16 no new ring could register its fd.
+     */
+    private void unregisterRingFd() {
+        if ((enterFlags & IORING_ENTER_REGISTERED_RING) == 0) {
+            return;
         }
-        mapped.unmapAndClose();
+        MemorySegment update = memory.allocate(RegisterDescriptor.RSRC_UPDATE_SIZE, 8);
+        update.set(ValueLayout.JAVA_INT, RegisterDescriptor.RSRC_UPDATE_OFFSET, enterFd);
+        // Only the registering thread can; from another the call fails and the thread's exit releases it.
+        calls.register(mapped.fd(), IORING_UNREGISTER_RING_FDS, update.address(), 1);
     }
 
     private void drainForClose(CompletionHandler handler) {
