@@ -100,12 +100,30 @@ public final class IoUring implements AutoCloseable {
 
     /** Creates a ring; fails with the errno when the kernel refuses (see {@link IoUringSupport}). */
     public static IoUring open(IoUringConfig config) throws ErrnoException {
+        return open(config, 0);
+    }
+
+    /**
+     * Creates a ring that is disabled (IORING_SETUP_R_DISABLED): nothing can be submitted until
+     * {@link #enable()}. In between, {@link #registerRestrictions} locks it to chosen opcodes,
+     * register operations and SQE flags, for good. With single issuer, the enabling thread is the issuer.
+     */
+    public static IoUring openDisabled(IoUringConfig config) throws ErrnoException {
+        IoUring ring = open(config, IORING_SETUP_R_DISABLED);
+        if ((ring.setupFlags() & IORING_SETUP_R_DISABLED) == 0) {
+            ring.close();
+            throw new UnsupportedOperationException("this kernel does not create disabled rings (IORING_SETUP_R_DISABLED)");
+        }
+        return ring;
+    }
+
+    private static IoUring open(IoUringConfig config, int extraFlags) throws ErrnoException {
         if (IoUringSupport.ENGINE_WORKERS.equals(System.getProperty(IoUringSupport.ENGINE_PROP_NAME))) {
             throw new UnsupportedOperationException("io_uring not used: "
                     + IoUringSupport.ENGINE_PROP_NAME + "=" + IoUringSupport.ENGINE_WORKERS);
         }
         RingSetup.Result r = RingSetup.setup(new IoUringCalls(), config.entries(), config.cqEntries(),
-                config.setupFlags(), config.sqPollIdleMillis());
+                config.setupFlags() | extraFlags, config.sqPollIdleMillis());
         if (r.ring() == null) {
             throw new ErrnoException("io_uring_setup", null, r.errno());
         }
@@ -313,6 +331,29 @@ public final class IoUring implements AutoCloseable {
     /** Completions whose user data this ring never issued (a bug if ever non-zero). */
     public long strayCompletions() {
         return strayCompletions;
+    }
+
+    /**
+     * Locks a ring made by {@link #openDisabled} to what {@code restrictions} allow, before
+     * {@link #enable()}; once enabled, a disallowed opcode completes with {@code -EACCES} and a
+     * disallowed register operation fails with {@code EACCES}. Only once per ring.
+     */
+    public void registerRestrictions(IoUringRestrictions restrictions) throws ErrnoException {
+        ensureOpen();
+        MemorySegment array = restrictions.encode(memory);
+        int ret = calls.register(mapped.fd(), IORING_REGISTER_RESTRICTIONS, array.address(), restrictions.count());
+        if (ret < 0) {
+            throw new ErrnoException("io_uring_register(IORING_REGISTER_RESTRICTIONS)", null, ret);
+        }
+    }
+
+    /** Enables a ring made by {@link #openDisabled} (IORING_REGISTER_ENABLE_RINGS). */
+    public void enable() throws ErrnoException {
+        ensureOpen();
+        int ret = calls.register(mapped.fd(), IORING_REGISTER_ENABLE_RINGS, 0, 0);
+        if (ret < 0) {
+            throw new ErrnoException("io_uring_register(IORING_REGISTER_ENABLE_RINGS)", null, ret);
+        }
     }
 
     /** Registers files; afterwards IOSQE_FIXED_FILE entries name them by index. */
