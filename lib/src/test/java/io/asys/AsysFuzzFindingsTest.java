@@ -61,6 +61,14 @@ class AsysFuzzFindingsTest {
     }
 
     @Test
+    void aZeroLengthReadOfADirectoryIsZeroAsInIoUring() throws Exception {
+        FileHandle d = get(asys.open(dir, FileDescriptors.O_RDONLY | 0200000, 0));
+        assertEquals(0, get(asys.submit(new Op.Read(d, java.lang.foreign.Arena.ofAuto().allocate(0), 0), java.time.Duration.ofSeconds(5))));
+        assertEquals(Errno.EISDIR, errnoOf(asys.read(d, TypedApiTestSupport.buffer(8), 0)));
+        asys.close(d).get();
+    }
+
+    @Test
     void statxChecksFlagsAndMaskBeforeThePath() {
         Path missing = dir.resolve("missing");
         assertEquals(Errno.EINVAL, errnoOf(asys.submit(new Op.Statx(missing, 0x6000, Statx.STATX_BASIC_STATS))));

@@ -186,7 +186,11 @@ public final class UringEngine implements CompletionHandler, Engine {
             while (!closing) {
                 doWork();
             }
+        } catch (Throwable t) {
+            // The agent must never die silently, leaving futures pending: it stops as if closed.
+            System.getLogger("io.asys").log(System.Logger.Level.ERROR, "asys io_uring engine stopped", t);
         } finally {
+            closing = true;
             shutdown();
         }
     }

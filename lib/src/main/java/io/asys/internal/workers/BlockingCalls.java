@@ -42,8 +42,8 @@ final class BlockingCalls {
             // Offset -1 is the file position, as in io_uring and preadv2; other negative offsets are EINVAL.
             case Op.Read o when o.offset() < -1 -> -Errno.EINVAL;
             case Op.Write o when o.offset() < -1 -> -Errno.EINVAL;
-            case Op.Read o -> waitThen(r, o.handle().fd(), POLLIN, deadline,
-                    () -> rw(o.offset() < 0 ? READ : PREAD64, o.handle().fd(), o.buffer(), o.offset()));
+            // preadv2, as io_uring reads: pread64 fails a zero-length read of a directory (EISDIR), preadv2 returns 0.
+            case Op.Read o -> waitThen(r, o.handle().fd(), POLLIN, deadline, () -> readv1(o.handle().fd(), o.buffer(), o.offset()));
             case Op.Write o -> rw(o.offset() < 0 ? WRITE : PWRITE64, o.handle().fd(), o.buffer(), o.offset());
             case Op.Readv o -> waitThen(r, o.handle().fd(), POLLIN, deadline,
                     () -> vectored(PREADV2, o.handle().fd(), o.buffers().address(), o.buffers().count(), o.offset()));
@@ -119,6 +119,13 @@ final class BlockingCalls {
             res = (int) sys.call(nr == PREAD64 ? READ : WRITE, fd, buffer.address(), buffer.byteSize(), 0, 0, 0);
         }
         return res;
+    }
+
+    /** preadv2 of one buffer (the iovec in this thread's scratch); offset -1 reads at the file position. */
+    private int readv1(int fd, MemorySegment buffer, long offset) {
+        scratch.set(ValueLayout.JAVA_LONG, 0, buffer.address());
+        scratch.set(ValueLayout.JAVA_LONG, 8, buffer.byteSize());
+        return vectored(PREADV2, fd, scratch.address(), 1, offset);
     }
 
     private int vectored(long nr, int fd, long iov, int count, long offset) {
