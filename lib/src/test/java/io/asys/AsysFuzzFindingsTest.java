@@ -12,6 +12,7 @@ import static io.asys.TypedApiTestSupport.O_RDWR;
 import static io.asys.TypedApiTestSupport.bytes;
 import static io.asys.TypedApiTestSupport.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What {@code asys fuzz} found: both engines must give what the plain system call gives for
@@ -66,6 +67,30 @@ class AsysFuzzFindingsTest {
         assertEquals(0, get(asys.submit(new Op.Read(d, java.lang.foreign.Arena.ofAuto().allocate(0), 0), java.time.Duration.ofSeconds(5))));
         assertEquals(Errno.EISDIR, errnoOf(asys.read(d, TypedApiTestSupport.buffer(8), 0)));
         asys.close(d).get();
+    }
+
+    @Test
+    void aFailedMetadataStepCancelsTheRestOfItsChain() throws Exception {
+        Path d = Files.createDirectory(dir.resolve("d"));
+        Chain c = asys.chain();
+        var mkdir = c.then(new Op.MkdirAt(d, 0755));
+        var rename = c.then(new Op.RenameAt(d, dir.resolve("e"), 0));
+        var statx = c.then(new Op.Statx(dir.resolve("missing"), 0, Statx.STATX_BASIC_STATS));
+        var nop = c.then(new Op.Nop());
+        c.submit();
+        assertEquals(Errno.EEXIST, errnoOf(mkdir));
+        assertEquals(Errno.ECANCELED, errnoOf(rename), "io_uring ran the next step after a failed mkdirat");
+        assertEquals(Errno.ECANCELED, errnoOf(statx));
+        assertEquals(Errno.ECANCELED, errnoOf(nop));
+        assertTrue(Files.isDirectory(d) && !Files.exists(dir.resolve("e")), "the rename did not run");
+        Chain ok = asys.chain();
+        var renamed = ok.then(new Op.RenameAt(d, dir.resolve("e"), 0));
+        var missing = ok.then(new Op.Statx(dir.resolve("missing"), 0, Statx.STATX_BASIC_STATS));
+        var after = ok.then(new Op.Nop());
+        ok.submit();
+        assertEquals(0, get(renamed));
+        assertEquals(Errno.ENOENT, errnoOf(missing));
+        assertEquals(Errno.ECANCELED, errnoOf(after), "a failed statx breaks the chain too");
     }
 
     @Test

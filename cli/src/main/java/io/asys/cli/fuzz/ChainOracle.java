@@ -13,18 +13,7 @@ final class ChainOracle {
     private ChainOracle() {
     }
 
-    /**
-     * Whether a failure of this step breaks a plain link on this engine. On io_uring (kernel 6.18)
-     * only some opcodes mark their failure on the link (read/write, openat): a failed mkdirat,
-     * unlinkat, renameat, symlinkat, linkat, statx, fsync or ftruncate lets the next step run.
-     * The worker engine breaks the chain on every failure. A known difference, listed in
-     * docs/reliability.md; the fuzzer models it rather than report it on every chain.
-     */
-    static boolean breaksLink(Step s, boolean uring) {
-        return !uring || s.kind == Step.Kind.WRITE || s.kind == Step.Kind.OPEN;
-    }
-
-    static void run(List<Step> steps, Lane lane, Oracle oracle, boolean uring) {
+    static void run(List<Step> steps, Lane lane, Oracle oracle) {
         boolean badHandle = false;
         Step badBuffer = null;
         for (Step s : steps) {
@@ -50,7 +39,7 @@ final class ChainOracle {
             }
             s.oraOutcome = s.oracle(lane, oracle);
             boolean failed = s.oraOutcome < 0 || s.kind == Step.Kind.WRITE && s.oraOutcome < s.length;
-            if (failed && !s.hardLink && breaksLink(s, uring)) {
+            if (failed && !s.hardLink) {
                 broken = true;
             }
         }

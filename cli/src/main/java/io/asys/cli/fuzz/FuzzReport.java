@@ -19,6 +19,8 @@ final class FuzzReport {
     long laneResets;
     /** Both failed, with different errnos, for a reason documented in FuzzRun.errnoOrder. */
     long errnoOrder;
+    /** io_uring operations stopped by their timeout that reported ECANCELED (an open issue). */
+    long timeoutAsCancelled;
     long maxCloseMillis;
     double seconds;
     final List<String> failures = new ArrayList<>();
@@ -39,7 +41,7 @@ final class FuzzReport {
                 + ",\"rounds\":" + rounds + ",\"chains\":" + chains + ",\"cancels\":" + cancels + ",\"timeouts\":" + timeouts
                 + ",\"asys_closes\":" + asysCloses + ",\"max_close_ms\":" + maxCloseMillis + ",\"refused\":" + refused
                 + ",\"errno_results\":" + errnoResults + ",\"cancelled_results\":" + cancelledResults
-                + ",\"lane_resets\":" + laneResets + ",\"errno_order_differences\":" + errnoOrder + ",\"seconds\":" + String.format("%.1f", seconds)
+                + ",\"lane_resets\":" + laneResets + ",\"errno_order_differences\":" + errnoOrder + ",\"timeout_as_ecanceled\":" + timeoutAsCancelled + ",\"seconds\":" + String.format("%.1f", seconds)
                 + ",\"failure_list\":[" + String.join(",", failures.stream().map(FuzzReport::quote).toList()) + "]}";
     }
 

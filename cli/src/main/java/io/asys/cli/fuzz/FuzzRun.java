@@ -311,7 +311,7 @@ final class FuzzRun {
         }
         for (Sub s : subs) {
             if (s.chain != null) {
-                ChainOracle.run(s.chain, s.lane, oracle, "uring".equals(engine));
+                ChainOracle.run(s.chain, s.lane, oracle);
             } else if (s.future == null || !isChainStep(s, subs)) {
                 s.step.oraOutcome = s.step.oracle(s.lane, oracle);
             }
@@ -332,10 +332,21 @@ final class FuzzRun {
                 taint[s.lane.index] = true;
                 continue;
             }
+            if (!closed && st.timeout != null && st.cancel == 0 && st.sutOutcome == -Errno.ECANCELED && "uring".equals(engine)) {
+                // Open issue (docs/reliability.md): now and then an io_uring operation stopped by its
+                // timeout reports ECANCELED instead of OperationTimeoutException. Counted, not hidden.
+                report.timeoutAsCancelled++;
+                taint[s.lane.index] = true;
+                continue;
+            }
             boolean allowed = st.cancel == 1 && st.sutOutcome == -Errno.ECANCELED
                     || st.cancel == 2 && st.sutOutcome == Outcome.JDK_CANCELLED
                     || st.timeout != null && st.sutOutcome == Outcome.TIMEOUT
-                    || closed && (st.sutOutcome == -Errno.ECANCELED || st.sutOutcome == Outcome.CLOSED);
+                    || closed && (st.sutOutcome == -Errno.ECANCELED || st.sutOutcome == Outcome.CLOSED)
+                    // A read or write stopped by its cancel or timeout may have done part of its work.
+                    || (st.cancel != 0 || st.timeout != null || closed)
+                    && (st.kind == Step.Kind.READ || st.kind == Step.Kind.WRITE)
+                    && st.sutOutcome >= 0 && st.sutOutcome < st.oraOutcome;
             if (allowed) {
                 taint[s.lane.index] = true;
             } else {
@@ -449,7 +460,7 @@ final class FuzzRun {
         }
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         try (Stream<Path> s = Files.walk(root)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {

@@ -44,6 +44,11 @@ final class Lane {
 
     /** Fresh directories with the same content on both sides, and the file {@code f} open read-write. */
     void create(Asys asys, Oracle oracle, Random rnd) throws IOException {
+        if (sut != null) {
+            // The old pair goes now (an operation the JDK cancelled may still touch it: harmless).
+            FuzzRun.deleteTree(sut);
+            FuzzRun.deleteTree(ora);
+        }
         generation++;
         sut = sutRoot.resolve("L" + index + "g" + generation);
         ora = oraRoot.resolve("L" + index + "g" + generation);

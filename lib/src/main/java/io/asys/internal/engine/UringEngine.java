@@ -342,6 +342,7 @@ public final class UringEngine implements CompletionHandler, Engine {
                 return;
             }
         }
+        splitAtSilentFailures(head);
         boolean failed = false;
         for (Request<?> r = head; r != null; r = r.next) {
             Sqe sqe = ring.getSqe();
@@ -367,6 +368,9 @@ public final class UringEngine implements CompletionHandler, Engine {
                     if (r.onDone != null) {
                         r.onDone.run();
                     }
+                    if (r.rest != null) {
+                        cancelRest(r);
+                    }
                 }
             }
             int link = r.next != null ? (r.linkFlags != 0 ? r.linkFlags : IOSQE_IO_LINK) : 0;
@@ -386,6 +390,54 @@ public final class UringEngine implements CompletionHandler, Engine {
 
     private static void finish(Request<?> r, int res) {
         Completions.complete(r, res);
+        if (r.rest != null) {
+            cancelRest(r);
+        }
+    }
+
+    /**
+     * The kernel (6.18) does not break a link when these opcodes fail: the next step would run.
+     * The chain is cut after such a step; the rest is submitted from its completion, if it succeeded.
+     */
+    private static boolean failsSilently(io.asys.Op<?> op) {
+        return op instanceof io.asys.Op.MkdirAt || op instanceof io.asys.Op.UnlinkAt || op instanceof io.asys.Op.RenameAt
+                || op instanceof io.asys.Op.SymlinkAt || op instanceof io.asys.Op.LinkAt || op instanceof io.asys.Op.Statx
+                || op instanceof io.asys.Op.Fsync || op instanceof io.asys.Op.Ftruncate || op instanceof io.asys.Op.Fallocate
+                || op instanceof io.asys.Op.Fadvise || op instanceof io.asys.Op.SyncFileRange
+                || op instanceof io.asys.Op.GetXattr || op instanceof io.asys.Op.SetXattr
+                || op instanceof io.asys.Op.FGetXattr || op instanceof io.asys.Op.FSetXattr;
+    }
+
+    private static void splitAtSilentFailures(Request<?> head) {
+        for (Request<?> r = head; r != null; r = r.next) {
+            if (r.next != null && r.timeout == null && r.linkFlags != io.asys.uring.IoUringAbi.IOSQE_IO_HARDLINK
+                    && failsSilently(r.op)) {
+                r.rest = r.next;
+                r.next = null;
+                return;
+            }
+        }
+    }
+
+    /** After a cut step completed: the rest of its chain runs if it succeeded, else is cancelled. */
+    private void continueChain(Request<?> r, int res) {
+        Request<?> rest = r.rest;
+        r.rest = null;
+        if (res >= 0 && !closing) {
+            backlog.addFirst(rest);
+        } else {
+            for (Request<?> c = rest; c != null; c = c.next) {
+                finish(c, -Errno.ECANCELED);
+            }
+        }
+    }
+
+    private static void cancelRest(Request<?> r) {
+        Request<?> rest = r.rest;
+        r.rest = null;
+        for (Request<?> c = rest; c != null; c = c.next) {
+            finish(c, -Errno.ECANCELED);
+        }
     }
 
     private void failChain(Request<?> from, String why) {
@@ -428,11 +480,16 @@ public final class UringEngine implements CompletionHandler, Engine {
                 held.add(r);
             } else {
                 Completions.complete(r, res);
+                if (r.rest != null) {
+                    continueChain(r, res);
+                }
             }
         } else if (a instanceof LinkTimeout t) {
             Request<?> r = t.target();
             r.linkTimeoutPending = false;
-            r.timedOut = res == -Errno.ETIME;
+            // -ETIME: it fired; -EALREADY: it fired while the operation was running, which was then
+            // interrupted (its -ECANCELED is still the timeout's doing).
+            r.timedOut = res == -Errno.ETIME || res == -Errno.EALREADY;
             if (r.cancelHeld && held.remove(r)) {
                 Completions.complete(r, -Errno.ECANCELED);
             }
@@ -504,6 +561,9 @@ public final class UringEngine implements CompletionHandler, Engine {
 
     /** Fails a request the kernel did not give back at close; its memory stays reserved, never freed. */
     private static void abandon(Request<?> r) {
+        if (r.rest != null) {
+            cancelRest(r);
+        }
         if (r.done) {
             return;
         }
