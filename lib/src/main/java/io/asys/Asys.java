@@ -42,6 +42,27 @@ public final class Asys implements AutoCloseable {
     private volatile java.util.function.IntConsumer messages;
     private ExecutorService messageThread;
     private volatile int defaultAttrMask;
+    /** Stops the engines of an Asys that was never closed (on its own thread: a stop may wait for a drain). */
+    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create(
+            Thread.ofPlatform().daemon().name("asys-cleaner").factory());
+    /** The fallback engine once made, for the cleaner (which must not reach this object). */
+    private final java.util.concurrent.atomic.AtomicReference<WorkerEngine> fallbackForCleaner =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.lang.ref.Cleaner.Cleanable cleanable;
+
+    /** Stops the engines and the raw workers, once: by {@link #close} or by the cleaner. */
+    private record Shutdown(Engine engine, java.util.concurrent.atomic.AtomicReference<WorkerEngine> fallback,
+                            ExecutorService rawWorkers) implements Runnable {
+        @Override
+        public void run() {
+            engine.close();
+            WorkerEngine w = fallback.get();
+            if (w != null) {
+                w.close();
+            }
+            rawWorkers.shutdown();
+        }
+    }
 
     private Asys(Engine engine, String engineName, String engineCause, int rawThreads) {
         this.routes = engine instanceof UringEngine ? workerRoutesHere() : java.util.List.of();
@@ -53,6 +74,7 @@ public final class Asys implements AutoCloseable {
         this.engineCause = engineCause;
         this.rawWorkers = Executors.newFixedThreadPool(rawThreads,
                 Thread.ofPlatform().daemon().name("asys-raw-", 0).factory());
+        this.cleanable = CLEANER.register(this, new Shutdown(engine, fallbackForCleaner, rawWorkers));
     }
 
     /** Property choosing the engine: {@code auto} (default), {@code uring} or {@code workers}. */
@@ -176,6 +198,7 @@ public final class Asys implements AutoCloseable {
                 if (w == null) {
                     w = new WorkerEngine(4);
                     fallback = w;
+                    fallbackForCleaner.set(w);
                 }
             }
         }
@@ -775,16 +798,10 @@ public final class Asys implements AutoCloseable {
     /** Cancels and completes everything in flight, then stops the engine and the raw workers. */
     @Override
     public void close() {
-        WorkerEngine w;
         synchronized (this) {
             closed = true;
-            w = fallback;
         }
-        engine.close();
-        if (w != null) {
-            w.close();
-        }
-        rawWorkers.shutdown();
+        cleanable.clean();
         synchronized (this) {
             if (messageThread != null) {
                 messageThread.shutdown();

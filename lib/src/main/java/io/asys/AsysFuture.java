@@ -10,8 +10,20 @@ import java.util.concurrent.CompletableFuture;
  * cancel the operation, which still completes exactly once inside asys, its buffers held until then.
  */
 public final class AsysFuture<T> extends CompletableFuture<T> {
+    private static final java.lang.invoke.VarHandle DELIVERIES;
+
+    static {
+        try {
+            DELIVERIES = java.lang.invoke.MethodHandles.lookup().findVarHandle(AsysFuture.class, "deliveries", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private Request<T> request;
     private Asys asys;
+    /** Calls of complete/completeExceptionally, effective or not (see {@link #deliveries()}). */
+    private volatile int deliveries;
 
     void bind(Request<T> request, Asys asys) {
         this.request = request;
@@ -52,6 +64,29 @@ public final class AsysFuture<T> extends CompletableFuture<T> {
     }
 
     private volatile CompletionAttributes attributes;
+
+    @Override
+    public boolean complete(T value) {
+        DELIVERIES.getAndAdd(this, 1);
+        return super.complete(value);
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable failure) {
+        DELIVERIES.getAndAdd(this, 1);
+        return super.completeExceptionally(failure);
+    }
+
+    /**
+     * How many times a result was delivered to this future ({@code complete} or
+     * {@code completeExceptionally} called, whether or not it took effect; {@link #cancel} is
+     * not a delivery). asys delivers exactly once per operation, even after a {@code cancel}:
+     * a value above 1 is a duplicate completion (the fuzzer checks it), unless the caller
+     * completed the future itself.
+     */
+    public int deliveries() {
+        return deliveries;
+    }
 
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {

@@ -17,7 +17,8 @@ import java.lang.invoke.VarHandle;
  * {@link IoUring#registerBufferRing}; not thread-safe (the ring's owner thread, or the caller's lock).
  */
 public final class BufferRing {
-    private final IoUring ring;
+    /** The owning ring's identity (its slot table: not the ring, so a ring never closed can still be cleaned). */
+    private final Object owner;
     private final int groupId;
     private final int count;
     private final int bufferSize;
@@ -28,8 +29,8 @@ public final class BufferRing {
     private int tail;
     private boolean registered = true;
 
-    BufferRing(IoUring ring, int groupId, int count, int bufferSize) {
-        this.ring = ring;
+    BufferRing(Object owner, int groupId, int count, int bufferSize) {
+        this.owner = owner;
         this.groupId = groupId;
         this.count = count;
         this.bufferSize = bufferSize;
@@ -82,8 +83,8 @@ public final class BufferRing {
         return registered;
     }
 
-    IoUring owner() {
-        return ring;
+    Object owner() {
+        return owner;
     }
 
     void unregistered() {

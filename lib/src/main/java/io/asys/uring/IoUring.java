@@ -32,9 +32,14 @@ import static io.asys.uring.IoUringAbi.*;
 public final class IoUring implements AutoCloseable {
     /** User data of the ring's own requests (the cancel at close); never handed to a handler. */
     private static final long INTERNAL_USER_DATA = -2L;
-    private static final long CLOSE_DRAIN_NANOS = 10_000_000_000L;
+    /** How long close waits for the kernel to give back cancelled operations (property in ms, default 10 s). */
+    public static final String CLOSE_DRAIN_PROP_NAME = "asys.uring.closeDrainMillis";
+    public static final long CLOSE_DRAIN_MILLIS_DEFAULT = 10_000;
     /** Objects that a kernel which would not give them back still references: kept forever. */
     private static final List<Object> LEAKED = new ArrayList<>();
+    /** Releases rings that were never closed (their own thread: a release never waits on the kernel). */
+    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create(
+            Thread.ofPlatform().daemon().name("asys-ring-cleaner").factory());
 
     private final MappedRing mapped;
     private final SubmissionQueue sq;
@@ -56,6 +61,29 @@ public final class IoUring implements AutoCloseable {
     private boolean reaping;
     private boolean closed;
     private long strayCompletions;
+    private final java.lang.ref.Cleaner.Cleanable cleanable;
+
+    /**
+     * What a ring leaves behind: run once, by {@link #close} or, for a ring never closed, by the
+     * cleaner. Memory of operations still in the kernel is kept for the process's life, never freed;
+     * closing the fd makes the kernel cancel them. Holds no reference to the ring itself.
+     */
+    private record Release(MappedRing mapped, SlotTable slots, Arena memory, List<BufferRing> bufferRings)
+            implements Runnable {
+        @Override
+        public void run() {
+            if (slots.inUse() > 0) {
+                synchronized (LEAKED) {
+                    LEAKED.add(slots.heldObjects());
+                    LEAKED.add(memory);
+                    LEAKED.add(bufferRings); // the kernel may still pick buffers from them
+                }
+            } else {
+                memory.close();
+            }
+            mapped.unmapAndClose();
+        }
+    }
 
     private IoUring(MappedRing mapped, IoUringConfig config) {
         this.mapped = mapped;
@@ -72,16 +100,35 @@ public final class IoUring implements AutoCloseable {
         int registeredIndex = config.registerRingFd() ? registerRingFd() : -1;
         this.enterFd = registeredIndex >= 0 ? registeredIndex : mapped.fd();
         this.enterFlags = registeredIndex >= 0 ? IORING_ENTER_REGISTERED_RING : 0;
+        this.cleanable = CLEANER.register(this, new Release(mapped, slots, memory, bufferRings));
     }
 
     /** Creates a ring; fails with the errno when the kernel refuses (see {@link IoUringSupport}). */
     public static IoUring open(IoUringConfig config) throws ErrnoException {
+        return open(config, 0);
+    }
+
+    /**
+     * Creates a ring that is disabled (IORING_SETUP_R_DISABLED): nothing can be submitted until
+     * {@link #enable()}. In between, {@link #registerRestrictions} locks it to chosen opcodes,
+     * register operations and SQE flags, for good. With single issuer, the enabling thread is the issuer.
+     */
+    public static IoUring openDisabled(IoUringConfig config) throws ErrnoException {
+        IoUring ring = open(config, IORING_SETUP_R_DISABLED);
+        if ((ring.setupFlags() & IORING_SETUP_R_DISABLED) == 0) {
+            ring.close();
+            throw new UnsupportedOperationException("this kernel does not create disabled rings (IORING_SETUP_R_DISABLED)");
+        }
+        return ring;
+    }
+
+    private static IoUring open(IoUringConfig config, int extraFlags) throws ErrnoException {
         if (IoUringSupport.ENGINE_WORKERS.equals(System.getProperty(IoUringSupport.ENGINE_PROP_NAME))) {
             throw new UnsupportedOperationException("io_uring not used: "
                     + IoUringSupport.ENGINE_PROP_NAME + "=" + IoUringSupport.ENGINE_WORKERS);
         }
         RingSetup.Result r = RingSetup.setup(new IoUringCalls(), config.entries(), config.cqEntries(),
-                config.setupFlags(), config.sqPollIdleMillis());
+                config.setupFlags() | extraFlags, config.sqPollIdleMillis());
         if (r.ring() == null) {
             throw new ErrnoException("io_uring_setup", null, r.errno());
         }
@@ -243,6 +290,14 @@ public final class IoUring implements AutoCloseable {
         return slot < 0 ? null : slots.attachment(slot);
     }
 
+    /**
+     * The attachments of operations whose completion was never reaped: after {@link #close}, those
+     * the kernel did not give back within the drain (their memory is kept, never freed).
+     */
+    public List<Object> unreapedAttachments() {
+        return slots.attachmentsInUse();
+    }
+
     /** The slot index of a user data value, in {@code [0, maxInFlight())}: for indexing caller-side arrays. */
     public static int slotIndex(long userData) {
         return (int) userData;
@@ -286,6 +341,29 @@ public final class IoUring implements AutoCloseable {
     /** Completions whose user data this ring never issued (a bug if ever non-zero). */
     public long strayCompletions() {
         return strayCompletions;
+    }
+
+    /**
+     * Locks a ring made by {@link #openDisabled} to what {@code restrictions} allow, before
+     * {@link #enable()}; once enabled, a disallowed opcode completes with {@code -EACCES} and a
+     * disallowed register operation fails with {@code EACCES}. Only once per ring.
+     */
+    public void registerRestrictions(IoUringRestrictions restrictions) throws ErrnoException {
+        ensureOpen();
+        MemorySegment array = restrictions.encode(memory);
+        int ret = calls.register(mapped.fd(), IORING_REGISTER_RESTRICTIONS, array.address(), restrictions.count());
+        if (ret < 0) {
+            throw new ErrnoException("io_uring_register(IORING_REGISTER_RESTRICTIONS)", null, ret);
+        }
+    }
+
+    /** Enables a ring made by {@link #openDisabled} (IORING_REGISTER_ENABLE_RINGS). */
+    public void enable() throws ErrnoException {
+        ensureOpen();
+        int ret = calls.register(mapped.fd(), IORING_REGISTER_ENABLE_RINGS, 0, 0);
+        if (ret < 0) {
+            throw new ErrnoException("io_uring_register(IORING_REGISTER_ENABLE_RINGS)", null, ret);
+        }
     }
 
     /** Registers files; afterwards IOSQE_FIXED_FILE entries name them by index. */
@@ -351,7 +429,7 @@ public final class IoUring implements AutoCloseable {
     public BufferRing registerBufferRing(int groupId, int count, int bufferSize) throws ErrnoException {
         ensureOpen();
         BufferRing.checkShape(groupId, count, bufferSize);
-        BufferRing buffers = new BufferRing(this, groupId, count, bufferSize);
+        BufferRing buffers = new BufferRing(slots, groupId, count, bufferSize);
         MemorySegment reg = memory.allocate(BufRingDescriptor.REG_SIZE, 8);
         reg.set(ValueLayout.JAVA_LONG, BufRingDescriptor.REG_RING_ADDR, buffers.entries().address());
         reg.set(ValueLayout.JAVA_INT, BufRingDescriptor.REG_RING_ENTRIES, count);
@@ -371,7 +449,7 @@ public final class IoUring implements AutoCloseable {
      */
     public void unregisterBufferRing(BufferRing buffers) throws ErrnoException {
         ensureOpen();
-        if (buffers.owner() != this || !buffers.isRegistered()) {
+        if (buffers.owner() != slots || !buffers.isRegistered()) {
             throw new IllegalArgumentException("buffer ring " + buffers.groupId() + " is not registered with this ring");
         }
         MemorySegment reg = memory.allocate(BufRingDescriptor.REG_SIZE, 8);
@@ -426,16 +504,23 @@ public final class IoUring implements AutoCloseable {
             drainForClose(handler);
         }
         closed = true;
-        if (inFlight() > 0) {
-            synchronized (LEAKED) {
-                LEAKED.add(slots.heldObjects());
-                LEAKED.add(new ArrayList<>(bufferRings));
-                LEAKED.add(memory);
-            }
-        } else {
-            memory.close();
+        unregisterRingFd();
+        cleanable.clean();
+    }
+
+    /**
+     * A registered ring fd holds the ring in the registering thread's table until unregistered
+     * (or the thread exits): without this, each ring opened and closed on a long-lived thread
+     * stayed alive in the kernel, and after 16 no new ring could register its fd.
+     */
+    private void unregisterRingFd() {
+        if ((enterFlags & IORING_ENTER_REGISTERED_RING) == 0) {
+            return;
         }
-        mapped.unmapAndClose();
+        MemorySegment update = memory.allocate(RegisterDescriptor.RSRC_UPDATE_SIZE, 8);
+        update.set(ValueLayout.JAVA_INT, RegisterDescriptor.RSRC_UPDATE_OFFSET, enterFd);
+        // Only the registering thread can; from another the call fails and the thread's exit releases it.
+        calls.register(mapped.fd(), IORING_UNREGISTER_RING_FDS, update.address(), 1);
     }
 
     private void drainForClose(CompletionHandler handler) {
@@ -444,7 +529,8 @@ public final class IoUring implements AutoCloseable {
         if (cancel != null) {
             cancel.prepCancel(0, IORING_ASYNC_CANCEL_ANY);
         }
-        long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
+        long deadline = System.nanoTime()
+                + Long.getLong(CLOSE_DRAIN_PROP_NAME, CLOSE_DRAIN_MILLIS_DEFAULT) * 1_000_000L;
         while (inFlight() > 0 && System.nanoTime() < deadline) {
             submitAndWait(1, 100_000_000L);
             reap(handler);

@@ -181,6 +181,14 @@ public final class IoUringAbi {
     public static final int IORING_REGISTER_FILES = 2;
     public static final int IORING_UNREGISTER_FILES = 3;
     public static final int IORING_REGISTER_PROBE = 8;
+    public static final int IORING_REGISTER_RESTRICTIONS = 11;
+    public static final int IORING_REGISTER_ENABLE_RINGS = 12;
+
+    // enum io_uring_register_restriction_op (struct io_uring_restriction.opcode)
+    public static final int IORING_RESTRICTION_REGISTER_OP = 0;
+    public static final int IORING_RESTRICTION_SQE_OP = 1;
+    public static final int IORING_RESTRICTION_SQE_FLAGS_ALLOWED = 2;
+    public static final int IORING_RESTRICTION_SQE_FLAGS_REQUIRED = 3;
     public static final int IORING_REGISTER_RING_FDS = 20;
     public static final int IORING_UNREGISTER_RING_FDS = 21;
     public static final int IORING_REGISTER_PBUF_RING = 22;

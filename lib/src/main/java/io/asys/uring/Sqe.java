@@ -447,7 +447,7 @@ public final class Sqe {
 
     /** recv(2) into a buffer the kernel selects from {@code buffers}; the CQE names it. */
     public Sqe prepRecvSelect(int fd, BufferRing buffers, int msgFlags) {
-        if (buffers.owner() != ring || !buffers.isRegistered()) {
+        if (buffers.owner() != slots || !buffers.isRegistered()) {
             throw new IllegalArgumentException("buffer ring " + buffers.groupId() + " is not registered with this ring");
         }
         keep(buffers);

@@ -9,6 +9,16 @@ import io.asys.OperationTimeoutException;
 
 /** Turns a raw result into the completion of a request's future: the one place results become typed. */
 public final class Completions {
+    static {
+        // Load every class of the failure path now: completing an error must not need a class
+        // file opened later, when the process may have no descriptor left (EMFILE).
+        for (int errno : new int[] {Errno.ENOENT, Errno.EACCES, Errno.EEXIST, Errno.ENOTEMPTY, Errno.ENOTDIR, Errno.EBADF}) {
+            Errors.exception("load", "/", -errno);
+        }
+        new OperationTimeoutException("load", null, java.time.Duration.ZERO).getMessage();
+        Errors.errnoOf(new IllegalStateException());
+    }
+
     private Completions() {
     }
 
@@ -37,7 +47,7 @@ public final class Completions {
             } else {
                 failure = Errors.exception(request.op.name(), request.op.path(), res);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             failure = e;
         }
         // Release the file handle's hold first: whoever sees the future done sees the hold gone.

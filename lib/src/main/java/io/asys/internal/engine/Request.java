@@ -18,6 +18,11 @@ public final class Request<T> {
     public int linkFlags;
     /** The rest of the chain, submitted with this request in one batch. */
     public Request<?> next;
+    /**
+     * The rest of the chain held back by the io_uring engine until this step succeeded, for
+     * opcodes whose failure the kernel does not propagate along a link. Engine thread only.
+     */
+    public Request<?> rest;
     public volatile boolean cancelRequested;
     /** The engine the request was handed to (set before hand-off). */
     public volatile Engine engine;

@@ -213,7 +213,11 @@ public final class UringEngine implements CompletionHandler, Engine {
             while (!closing) {
                 doWork();
             }
+        } catch (Throwable t) {
+            // The agent must never die silently, leaving futures pending: it stops as if closed.
+            System.getLogger("io.asys").log(System.Logger.Level.ERROR, "asys io_uring engine stopped", t);
         } finally {
+            closing = true;
             shutdown();
         }
     }
@@ -383,6 +387,7 @@ public final class UringEngine implements CompletionHandler, Engine {
                 return;
             }
         }
+        splitAtSilentFailures(head);
         boolean failed = false;
         for (Request<?> r = head; r != null; r = r.next) {
             Sqe sqe = ring.getSqe();
@@ -410,6 +415,9 @@ public final class UringEngine implements CompletionHandler, Engine {
                     r.future.completeExceptionally(e);
                     if (r.onDone != null) {
                         r.onDone.run();
+                    }
+                    if (r.rest != null) {
+                        cancelRest(r);
                     }
                 }
             }
@@ -444,6 +452,54 @@ public final class UringEngine implements CompletionHandler, Engine {
 
     private static void finish(Request<?> r, int res) {
         Completions.complete(r, res);
+        if (r.rest != null) {
+            cancelRest(r);
+        }
+    }
+
+    /**
+     * The kernel (6.18) does not break a link when these opcodes fail: the next step would run.
+     * The chain is cut after such a step; the rest is submitted from its completion, if it succeeded.
+     */
+    private static boolean failsSilently(io.asys.Op<?> op) {
+        return op instanceof io.asys.Op.MkdirAt || op instanceof io.asys.Op.UnlinkAt || op instanceof io.asys.Op.RenameAt
+                || op instanceof io.asys.Op.SymlinkAt || op instanceof io.asys.Op.LinkAt || op instanceof io.asys.Op.Statx
+                || op instanceof io.asys.Op.Fsync || op instanceof io.asys.Op.Ftruncate || op instanceof io.asys.Op.Fallocate
+                || op instanceof io.asys.Op.Fadvise || op instanceof io.asys.Op.SyncFileRange
+                || op instanceof io.asys.Op.GetXattr || op instanceof io.asys.Op.SetXattr
+                || op instanceof io.asys.Op.FGetXattr || op instanceof io.asys.Op.FSetXattr;
+    }
+
+    private static void splitAtSilentFailures(Request<?> head) {
+        for (Request<?> r = head; r != null; r = r.next) {
+            if (r.next != null && r.timeout == null && r.linkFlags != io.asys.uring.IoUringAbi.IOSQE_IO_HARDLINK
+                    && failsSilently(r.op)) {
+                r.rest = r.next;
+                r.next = null;
+                return;
+            }
+        }
+    }
+
+    /** After a cut step completed: the rest of its chain runs if it succeeded, else is cancelled. */
+    private void continueChain(Request<?> r, int res) {
+        Request<?> rest = r.rest;
+        r.rest = null;
+        if (res >= 0 && !closing) {
+            backlog.addFirst(rest);
+        } else {
+            for (Request<?> c = rest; c != null; c = c.next) {
+                finish(c, -Errno.ECANCELED);
+            }
+        }
+    }
+
+    private static void cancelRest(Request<?> r) {
+        Request<?> rest = r.rest;
+        r.rest = null;
+        for (Request<?> c = rest; c != null; c = c.next) {
+            finish(c, -Errno.ECANCELED);
+        }
     }
 
     private void failChain(Request<?> from, String why) {
@@ -511,11 +567,16 @@ public final class UringEngine implements CompletionHandler, Engine {
                 held.add(r);
             } else {
                 Completions.complete(r, res);
+                if (r.rest != null) {
+                    continueChain(r, res);
+                }
             }
         } else if (a instanceof LinkTimeout t) {
             Request<?> r = t.target();
             r.linkTimeoutPending = false;
-            r.timedOut = res == -Errno.ETIME;
+            // -ETIME: it fired; -EALREADY: it fired while the operation was running, which was then
+            // interrupted (its -ECANCELED is still the timeout's doing).
+            r.timedOut = res == -Errno.ETIME || res == -Errno.EALREADY;
             if (r.cancelHeld && held.remove(r)) {
                 Completions.complete(r, -Errno.ECANCELED);
             }
@@ -702,9 +763,18 @@ public final class UringEngine implements CompletionHandler, Engine {
         }
         ring.close(this);
         if (ring.inFlight() > 0) {
-            // The kernel kept operations past the drain: their scratch memory must outlive them.
+            // The kernel kept operations past the drain: their scratch memory must outlive them,
+            // and their futures still complete (exactly once), saying so.
             synchronized (LEAKED_SCRATCH) {
                 LEAKED_SCRATCH.add(scratch);
+            }
+            for (Object a : ring.unreapedAttachments()) {
+                if (a instanceof Request<?> r) {
+                    abandon(r);
+                } else if (a instanceof LinkTimeout t && t.target().cancelHeld) {
+                    held.remove(t.target());
+                    abandon(t.target());
+                }
             }
         }
         for (Request<?> r : parked) {
@@ -736,6 +806,22 @@ public final class UringEngine implements CompletionHandler, Engine {
                 }
             }
         }
+    }
+
+    /** Fails a request the kernel did not give back at close; its memory stays reserved, never freed. */
+    private static void abandon(Request<?> r) {
+        if (r.rest != null) {
+            cancelRest(r);
+        }
+        if (r.done) {
+            return;
+        }
+        r.done = true;
+        if (r.onDone != null) {
+            r.onDone.run();
+        }
+        r.future.completeExceptionally(new IllegalStateException("asys engine is closed: the kernel did not give "
+                + r.op.name() + " back within the close drain; its buffers stay reserved for the process's life"));
     }
 
     @Override

@@ -78,6 +78,17 @@ public final class SlotTable {
         return generation.length;
     }
 
+    /** The attachments of the slots in use (operations whose completion was never reaped). */
+    public java.util.List<Object> attachmentsInUse() {
+        java.util.List<Object> in = new java.util.ArrayList<>();
+        for (int i = 0; i < generation.length; i++) {
+            if ((generation[i] & 1) != 0 && attachment[i] != null) {
+                in.add(attachment[i]);
+            }
+        }
+        return in;
+    }
+
     /** Every object still held by a slot in use, for when the kernel cannot be told to let go. */
     public Object[] heldObjects() {
         return keepAlive.clone();

@@ -44,11 +44,14 @@ final class BlockingCalls {
         Op<?> op = r.op;
         return switch (op) {
             case Op.Nop n -> 0;
-            case Op.Read o -> o.rwFlags() != 0 ? single(PREADV2, o.handle().fd(), o.buffer(), o.offset(), o.rwFlags())
-                    : waitThen(r, o.handle().fd(), POLLIN, deadline,
-                            () -> rw(o.offset() < 0 ? READ : PREAD64, o.handle().fd(), o.buffer(), o.offset()));
-            case Op.Write o -> o.rwFlags() != 0 ? single(PWRITEV2, o.handle().fd(), o.buffer(), o.offset(), o.rwFlags())
-                    : rw(o.offset() < 0 ? WRITE : PWRITE64, o.handle().fd(), o.buffer(), o.offset());
+            // Offset -1 is the file position, as in io_uring and preadv2; other negative offsets are EINVAL.
+            case Op.Read o when o.offset() < -1 -> -Errno.EINVAL;
+            case Op.Write o when o.offset() < -1 -> -Errno.EINVAL;
+            case Op.Read o when o.rwFlags() != 0 -> single(PREADV2, o.handle().fd(), o.buffer(), o.offset(), o.rwFlags());
+            case Op.Write o when o.rwFlags() != 0 -> single(PWRITEV2, o.handle().fd(), o.buffer(), o.offset(), o.rwFlags());
+            // preadv2, as io_uring reads: pread64 fails a zero-length read of a directory (EISDIR), preadv2 returns 0.
+            case Op.Read o -> waitThen(r, o.handle().fd(), POLLIN, deadline, () -> readv1(o.handle().fd(), o.buffer(), o.offset()));
+            case Op.Write o -> rw(o.offset() < 0 ? WRITE : PWRITE64, o.handle().fd(), o.buffer(), o.offset());
             case Op.Readv o -> waitThen(r, o.handle().fd(), POLLIN, deadline,
                     () -> vectored(PREADV2, o.handle().fd(), o.buffers().address(), o.buffers().count(), o.offset(), o.rwFlags()));
             case Op.Writev o -> vectored(PWRITEV2, o.handle().fd(), o.buffers().address(), o.buffers().count(), o.offset(),
@@ -244,6 +247,13 @@ final class BlockingCalls {
         throw new IllegalArgumentException("these provided buffers belong to another engine (" + buffers.engine() + ")");
     }
 
+    /** preadv2 of one buffer (the iovec in this thread's scratch); offset -1 reads at the file position. */
+    private int readv1(int fd, MemorySegment buffer, long offset) {
+        scratch.set(ValueLayout.JAVA_LONG, 0, buffer.address());
+        scratch.set(ValueLayout.JAVA_LONG, 8, buffer.byteSize());
+        return vectored(PREADV2, fd, scratch.address(), 1, offset, 0);
+    }
+
     /**
      * Reads {@code buffer} at {@code offset} only if the page cache has the data (preadv2 with
      * RWF_NOWAIT): the fibril principle, run on the submitting thread. {@code -EAGAIN} means "would block".
@@ -261,8 +271,20 @@ final class BlockingCalls {
      */
     int tryMetadataNoWait(Request<?> r) {
         return switch (r.op) {
-            case Op.OpenAt o -> openCached(o.cPath(), o.flags() | O_CLOEXEC, o.mode());
+            case Op.OpenAt o -> {
+                // openat ignores unknown flags, a mode without O_CREAT and flags O_PATH cannot use,
+                // where openat2 fails with EINVAL; RESOLVE_CACHED refuses O_CREAT, O_TRUNC and
+                // O_TMPFILE anyway. Only plain opens are tried inline: the rest go to a worker's openat.
+                int flags = o.flags() | O_CLOEXEC;
+                if ((flags & ~VALID_OPEN_FLAGS) != 0 || (flags & NOT_INLINE) != 0) {
+                    yield -Errno.EAGAIN;
+                }
+                yield openCached(o.cPath(), flags, 0);
+            }
             case Op.Close o -> call(CLOSE, o.fd(), 0, 0, 0, 0);
+            // statx checks its flags and mask before the path; the inline O_PATH open would not.
+            case Op.Statx o when (o.flags() & ~STATX_INLINE_FLAGS) != 0 || (o.flags() & 0x6000) == 0x6000
+                    || o.mask() < 0 -> -Errno.EAGAIN;
             case Op.Statx o -> {
                 int noFollow = (o.flags() & Op.AT_SYMLINK_NOFOLLOW) != 0 ? O_NOFOLLOW : 0;
                 int fd = openCached(o.cPath(), O_PATH | O_CLOEXEC | noFollow, 0);
@@ -286,6 +308,12 @@ final class BlockingCalls {
     }
 
     private static final long RESOLVE_CACHED = 0x20;
+    /** Every flag openat2 accepts (VALID_OPEN_FLAGS: the same bits on x86_64 and aarch64). */
+    private static final int VALID_OPEN_FLAGS = 037777703;
+    /** AT_SYMLINK_NOFOLLOW, AT_NO_AUTOMOUNT, AT_STATX_SYNC_TYPE: statx flags the inline path handles. */
+    private static final int STATX_INLINE_FLAGS = 0x100 | 0x800 | 0x6000;
+    /** O_CREAT, O_TRUNC, __O_TMPFILE and O_PATH: never opened inline. */
+    private static final int NOT_INLINE = 0100 | 01000 | 020000000 | 010000000;
     private static final int O_PATH = 010000000;
     private static final int O_NOFOLLOW = 0400000;
     private static final MemorySegment EMPTY_PATH = Arena.global().allocate(1);

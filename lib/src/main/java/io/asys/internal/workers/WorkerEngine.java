@@ -176,8 +176,9 @@ public final class WorkerEngine implements Engine {
                 noteNoWaitRead(r, res, read.buffer().byteSize());
             }
             boolean callerSaidNoWait = (read.rwFlags() & io.asys.uring.IoUringAbi.RWF_NOWAIT) != 0;
-            if (!(callerSaidNoWait || res == read.buffer().byteSize() || res == -Errno.EBADF || res == -Errno.EISDIR
-                    || res == -Errno.EFAULT || res == -Errno.EOPNOTSUPP)) {
+            // EOPNOTSUPP is not final: RWF_NOWAIT itself is refused on some files (a directory: EISDIR).
+            if (!(callerSaidNoWait && res != -Errno.EOPNOTSUPP || res == read.buffer().byteSize() || res == -Errno.EBADF
+                    || res == -Errno.EISDIR || res == -Errno.EFAULT)) {
                 // EAGAIN (not cached), a short read (partly cached, or EOF), ESPIPE (a pipe or socket):
                 // the worker does the whole call, so the result is what the blocking call gives.
                 return false;

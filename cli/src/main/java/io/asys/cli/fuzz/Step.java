@@ -1,0 +1,230 @@
+package io.asys.cli.fuzz;
+
+import io.asys.FileHandle;
+import io.asys.Op;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * One fuzzed operation on one lane: what to submit to asys ({@link #build}) and the same call done
+ * plainly on the lane's mirror ({@link #oracle}). Fields are chosen by {@link StepGen}.
+ */
+final class Step {
+    enum Kind {
+        NOP, SLEEP, READ, WRITE, FSYNC, FDATASYNC, FTRUNCATE, FALLOCATE, FADVISE,
+        STATX, MKDIR, UNLINK, RENAME, SYMLINK, LINK, OPEN, GETXATTR, SETXATTR, CLOSE_BAD_FD
+    }
+
+    /** Buffer kinds: a guarded native buffer, or a buffer asys must refuse. */
+    static final int NATIVE = 0;
+    static final int HEAP = 1;
+    static final int READ_ONLY = 2;
+    static final int CLOSED = 3;
+
+    final Kind kind;
+    String p1 = "f";
+    String p2 = "g";
+    int flags;
+    int mode;
+    long offset;
+    long length;
+    String xattr = "user.fuzz";
+    int bufKind = NATIVE;
+    Guarded sutBuf;
+    Guarded oraBuf;
+    Duration sleep;
+    /** Cancel it: 0 no, 1 through asys (kernel cancel), 2 through the JDK future's cancel. */
+    int cancel;
+    Duration timeout;
+    boolean hardLink;
+    /** Filled in by the run: the two outcomes. */
+    long sutOutcome;
+    long oraOutcome;
+    Object sutValue;
+    /** The file was open with O_DIRECT when the step was built. */
+    boolean direct;
+    io.asys.Statx oraStatx;
+
+    Step(Kind kind) {
+        this.kind = kind;
+    }
+
+    /** Whether the operation changes the lane (so a cancelled one may leave the two sides apart). */
+    boolean changesState() {
+        return switch (kind) {
+            case WRITE, FTRUNCATE, FALLOCATE, MKDIR, UNLINK, RENAME, SYMLINK, LINK, OPEN, SETXATTR -> true;
+            default -> false;
+        };
+    }
+
+    boolean usesHandle() {
+        return switch (kind) {
+            case READ, WRITE, FSYNC, FDATASYNC, FTRUNCATE, FALLOCATE, FADVISE -> true;
+            default -> false;
+        };
+    }
+
+    /** The asys operation on the lane's test side; may throw (an embedded NUL is refused at once). */
+    Op<?> build(Lane lane) {
+        FileHandle h = lane.handle;
+        direct = h != null && h.isDirectIo();
+        return switch (kind) {
+            case NOP -> new Op.Nop();
+            case SLEEP -> new Op.Timeout(sleep);
+            case READ -> new Op.Read(h, buffer(true), offset);
+            case WRITE -> new Op.Write(h, buffer(false), offset);
+            case FSYNC -> new Op.Fsync(h, false);
+            case FDATASYNC -> new Op.Fsync(h, true);
+            case FTRUNCATE -> new Op.Ftruncate(h, length);
+            case FALLOCATE -> new Op.Fallocate(h, mode, offset, length);
+            case FADVISE -> new Op.Fadvise(h, offset, (int) length, mode);
+            case STATX -> new Op.Statx(path(lane.sut, p1), flags, mode);
+            case MKDIR -> new Op.MkdirAt(path(lane.sut, p1), mode);
+            case UNLINK -> new Op.UnlinkAt(path(lane.sut, p1), flags);
+            case RENAME -> new Op.RenameAt(path(lane.sut, p1), path(lane.sut, p2), flags);
+            case SYMLINK -> new Op.SymlinkAt(Path.of(p2), path(lane.sut, p1));
+            case LINK -> new Op.LinkAt(path(lane.sut, p1), path(lane.sut, p2), flags);
+            case OPEN -> new Op.OpenAt(path(lane.sut, p1), flags, mode);
+            case GETXATTR -> new Op.GetXattr(path(lane.sut, p1), xattr, buffer(true));
+            case SETXATTR -> new Op.SetXattr(path(lane.sut, p1), xattr, buffer(false), flags);
+            case CLOSE_BAD_FD -> new Op.Close((int) offset, "fd " + offset);
+        };
+    }
+
+    private static Path path(Path dir, String name) {
+        return Path.of(Lane.side(dir, name));
+    }
+
+    private MemorySegment buffer(boolean read) {
+        return switch (bufKind) {
+            case HEAP -> MemorySegment.ofArray(new byte[(int) Math.max(1, length)]);
+            case READ_ONLY -> sutBuf.buffer.asReadOnly();
+            case CLOSED -> {
+                Arena a = Arena.ofConfined();
+                MemorySegment s = a.allocate(Math.max(1, length));
+                a.close();
+                yield s;
+            }
+            default -> sutBuf.buffer;
+        };
+    }
+
+    /** The expected outcome when asys must refuse before any system call; else 1 (no refusal). */
+    long refusal(Lane lane) {
+        boolean paths = switch (kind) {
+            case STATX, MKDIR, UNLINK, OPEN, GETXATTR, SETXATTR -> p1.indexOf('\0') >= 0;
+            case RENAME, LINK, SYMLINK -> p1.indexOf('\0') >= 0 || p2.indexOf('\0') >= 0;
+            default -> false;
+        };
+        boolean xattrs = (kind == Kind.GETXATTR || kind == Kind.SETXATTR) && xattr.indexOf('\0') >= 0;
+        if (paths || xattrs) {
+            return Outcome.REFUSED;
+        }
+        if (usesHandle() && lane.handleClosed) {
+            return -io.asys.Errno.EBADF;
+        }
+        boolean reads = kind == Kind.READ || kind == Kind.GETXATTR;
+        boolean buffered = reads || kind == Kind.WRITE || kind == Kind.SETXATTR;
+        if (buffered && (bufKind == HEAP || bufKind == CLOSED || bufKind == READ_ONLY && reads)) {
+            return Outcome.REFUSED;
+        }
+        return 1;
+    }
+
+    /** Runs the plain system call on the lane's mirror: its outcome. */
+    long oracle(Lane lane, Oracle o) {
+        long refused = refusal(lane);
+        if (refused != 1) {
+            return refused;
+        }
+        int fd = lane.oraFd;
+        // As java.nio.file.Path spells them: it drops a trailing slash, so the test side never sees one.
+        String a = nio(Lane.side(lane.ora, p1));
+        String b = nio(Lane.side(lane.ora, p2));
+        return switch (kind) {
+            case NOP, SLEEP -> 0;
+            case READ -> o.readOrWrite(true, fd, oraBuf.buffer, offset);
+            case WRITE -> o.readOrWrite(false, fd, oraBuf.buffer, offset);
+            case FSYNC -> o.fsync(fd, false);
+            case FDATASYNC -> o.fsync(fd, true);
+            case FTRUNCATE -> o.ftruncate(fd, length);
+            case FALLOCATE -> o.fallocate(fd, mode, offset, length);
+            case FADVISE -> o.fadvise(fd, offset, (int) length, mode);
+            case STATX -> {
+                MemorySegment out = Arena.ofAuto().allocate(256, 8);
+                long r = o.statx(a, flags, mode, out);
+                if (r >= 0) {
+                    oraStatx = io.asys.Statx.decode(out);
+                }
+                yield r;
+            }
+            case MKDIR -> o.mkdirat(a, mode);
+            case UNLINK -> o.unlinkat(a, flags);
+            case RENAME -> o.renameat2(a, b, flags);
+            case SYMLINK -> o.symlinkat(nio(p2), a);
+            case LINK -> o.linkat(a, b, flags);
+            case OPEN -> {
+                long r = o.openat(a, flags, mode);
+                if (r >= 0) {
+                    o.close((int) r);
+                    r = 0;
+                }
+                yield r;
+            }
+            case GETXATTR -> o.getxattr(a, xattr, oraBuf.buffer);
+            case SETXATTR -> o.setxattr(a, xattr, oraBuf.buffer, flags);
+            case CLOSE_BAD_FD -> o.close((int) offset);
+        };
+    }
+
+    private static String nio(String path) {
+        return path.indexOf('\0') >= 0 ? path : Path.of(path).toString();
+    }
+
+    /** With equal outcomes, null if the data agree too (bytes read, statx fields), else the difference. */
+    String compareData() {
+        if (sutOutcome < 0) {
+            return null;
+        }
+        if ((kind == Kind.READ || kind == Kind.GETXATTR) && bufKind == NATIVE) {
+            MemorySegment x = sutBuf.buffer.asSlice(0, Math.min(sutOutcome, sutBuf.size()));
+            MemorySegment y = oraBuf.buffer.asSlice(0, Math.min(sutOutcome, oraBuf.size()));
+            long at = x.mismatch(y);
+            return at < 0 ? null : "data differ from byte " + at;
+        }
+        if (kind == Kind.STATX && sutValue instanceof io.asys.Statx s && oraStatx != null) {
+            io.asys.Statx t = oraStatx;
+            if (s.mode() != t.mode() || s.size() != t.size() || s.nlink() != t.nlink() || s.uid() != t.uid()) {
+                return "statx differs: " + s + " vs " + t;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        String s = kind + "(" + switch (kind) {
+            case READ, WRITE -> "offset=" + offset + ", len=" + length + ", buf=" + bufKind + (direct ? ", O_DIRECT" : "")
+                    + ", outcome " + Outcome.describe(sutOutcome) + "/" + Outcome.describe(oraOutcome) + " cancel " + cancel
+                    + (sutBuf != null ? ", align+" + (sutBuf.alignmentOffset() % 4096) : "");
+            case FTRUNCATE -> "length=" + length;
+            case FALLOCATE, FADVISE -> "mode=" + mode + ", offset=" + offset + ", length=" + length;
+            case STATX, MKDIR, UNLINK, OPEN -> "'" + shortName(p1) + "', flags=0x" + Integer.toHexString(flags)
+                    + ", mode=0" + Integer.toOctalString(mode);
+            case RENAME, LINK, SYMLINK -> "'" + shortName(p1) + "', '" + shortName(p2) + "', flags=0x" + Integer.toHexString(flags);
+            case GETXATTR, SETXATTR -> "'" + shortName(p1) + "', " + shortName(xattr) + ", len=" + length + ", buf=" + bufKind;
+            case CLOSE_BAD_FD -> "fd=" + offset;
+            case SLEEP -> sleep.toNanos() + "ns";
+            default -> "";
+        } + ")";
+        return s + (cancel == 1 ? " +cancel" : cancel == 2 ? " +jdkcancel" : "") + (timeout != null ? " +timeout" : "");
+    }
+
+    private static String shortName(String n) {
+        String v = n.replace("\0", "\\0");
+        return v.length() > 24 ? v.substring(0, 12) + "...(" + v.length() + " chars)" : v;
+    }
+}

@@ -1,0 +1,103 @@
+package io.asys;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static io.asys.TypedApiTestSupport.O_RDWR;
+import static io.asys.TypedApiTestSupport.bytes;
+import static io.asys.TypedApiTestSupport.get;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What {@code asys fuzz} found: both engines must give what the plain system call gives for
+ * these arguments (the worker engine's inline openat2/statx and its negative offsets did not).
+ */
+class AsysFuzzFindingsTest {
+    private static Asys asys;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void open() throws Exception {
+        asys = Asys.open();
+    }
+
+    @AfterAll
+    static void close() {
+        asys.close();
+    }
+
+    @Test
+    void aModeWithoutOCreatIsIgnoredAsByOpenat() throws Exception {
+        Path f = Files.writeString(dir.resolve("f"), "x");
+        FileHandle h = get(asys.open(f, O_RDWR, 0206));
+        asys.close(h);
+    }
+
+    @Test
+    void oPathWithFlagsItCannotUseFailsAsOpenatDoes() throws Exception {
+        Path f = Files.writeString(dir.resolve("f"), "x");
+        assertEquals(Errno.ENOTDIR, errnoOf(asys.open(f.resolve("x"), 010000000 | 02000, 0)));
+    }
+
+    private static int errnoOf(java.util.concurrent.Future<?> f) {
+        return Errors.errnoOf(TypedApiTestSupport.failure(f));
+    }
+
+    @Test
+    void negativeOffsetsOtherThanMinusOneAreEinval() throws Exception {
+        Path f = Files.writeString(dir.resolve("f"), "0123456789");
+        FileHandle h = get(asys.open(f, O_RDWR, 0));
+        TypedApiTestSupport.errno(asys.write(h, bytes(new byte[] {'a'}), -2), Errno.EINVAL);
+        TypedApiTestSupport.errno(asys.read(h, TypedApiTestSupport.buffer(4), Long.MIN_VALUE), Errno.EINVAL);
+        asys.close(h).get();
+        assertEquals("0123456789", Files.readString(f), "nothing written");
+    }
+
+    @Test
+    void aZeroLengthReadOfADirectoryIsZeroAsInIoUring() throws Exception {
+        FileHandle d = get(asys.open(dir, FileDescriptors.O_RDONLY | 0200000, 0));
+        assertEquals(0, get(asys.submit(new Op.Read(d, java.lang.foreign.Arena.ofAuto().allocate(0), 0), java.time.Duration.ofSeconds(5))));
+        assertEquals(Errno.EISDIR, errnoOf(asys.read(d, TypedApiTestSupport.buffer(8), 0)));
+        asys.close(d).get();
+    }
+
+    @Test
+    void aFailedMetadataStepCancelsTheRestOfItsChain() throws Exception {
+        Path d = Files.createDirectory(dir.resolve("d"));
+        Chain c = asys.chain();
+        var mkdir = c.then(new Op.MkdirAt(d, 0755));
+        var rename = c.then(new Op.RenameAt(d, dir.resolve("e"), 0));
+        var statx = c.then(new Op.Statx(dir.resolve("missing"), 0, Statx.STATX_BASIC_STATS));
+        var nop = c.then(new Op.Nop());
+        c.submit();
+        assertEquals(Errno.EEXIST, errnoOf(mkdir));
+        assertEquals(Errno.ECANCELED, errnoOf(rename), "io_uring ran the next step after a failed mkdirat");
+        assertEquals(Errno.ECANCELED, errnoOf(statx));
+        assertEquals(Errno.ECANCELED, errnoOf(nop));
+        assertTrue(Files.isDirectory(d) && !Files.exists(dir.resolve("e")), "the rename did not run");
+        Chain ok = asys.chain();
+        var renamed = ok.then(new Op.RenameAt(d, dir.resolve("e"), 0));
+        var missing = ok.then(new Op.Statx(dir.resolve("missing"), 0, Statx.STATX_BASIC_STATS));
+        var after = ok.then(new Op.Nop());
+        ok.submit();
+        assertEquals(0, get(renamed));
+        assertEquals(Errno.ENOENT, errnoOf(missing));
+        assertEquals(Errno.ECANCELED, errnoOf(after), "a failed statx breaks the chain too");
+    }
+
+    @Test
+    void statxChecksFlagsAndMaskBeforeThePath() {
+        Path missing = dir.resolve("missing");
+        assertEquals(Errno.EINVAL, errnoOf(asys.submit(new Op.Statx(missing, 0x6000, Statx.STATX_BASIC_STATS))));
+        assertEquals(Errno.EINVAL, errnoOf(asys.submit(new Op.Statx(missing, 0, 0x8000_0000))));
+        assertEquals(Errno.EINVAL, errnoOf(asys.submit(new Op.Statx(missing, 0x7fff_0000, Statx.STATX_BASIC_STATS))));
+    }
+}
