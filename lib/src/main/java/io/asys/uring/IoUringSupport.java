@@ -62,7 +62,9 @@ public final class IoUringSupport {
                     ? "kernel.io_uring_disabled=1 allows only members of kernel.io_uring_group"
                     : "refused by a seccomp filter" + seccompNote() + " (Docker's default profile blocks io_uring)");
             case Errno.ENOSYS -> setup + "kernel " + kernelRelease() + " has no io_uring (too old, or built without it)";
-            case Errno.ENOMEM -> setup + "the ring could not be allocated; raise the locked-memory limit (ulimit -l)";
+            case Errno.ENOMEM -> setup + "the ring could not be allocated: before Linux 5.12 raise the locked-memory "
+                    + "limit (ulimit -l); since 5.12 ring memory is charged to the memory cgroup (raise its memory.max), "
+                    + "or ask for fewer entries";
             default -> setup + "unexpected";
         };
     }

@@ -51,6 +51,7 @@ class IoUringSupportTest {
         assertTrue(IoUringSupport.explain(Errno.EPERM, "0").contains("seccomp"));
         assertTrue(IoUringSupport.explain(Errno.ENOSYS, null).startsWith("io_uring_setup failed with ENOSYS"));
         assertTrue(IoUringSupport.explain(Errno.ENOMEM, "0").contains("ulimit -l"));
+        assertTrue(IoUringSupport.explain(Errno.ENOMEM, "0").contains("memory cgroup"));
     }
 
     /** The property is read once per JVM, so it takes a fresh one. */
