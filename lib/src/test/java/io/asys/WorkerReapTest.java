@@ -56,6 +56,30 @@ class WorkerReapTest {
         assertTrue(completions.get() > 0);
     }
 
+    @Test
+    void closeFromACallbackOnAWorkerReturnsPromptly(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("f"), new byte[4096]);
+        Asys asys = Asys.open("workers");
+        FileHandle handle = asys.open(file, FileDescriptors.O_RDWR, 0).get(5, TimeUnit.SECONDS);
+        CompletableFuture<Long> closedIn = new CompletableFuture<>();
+        // The loop runs until a completion lands on a worker, which then closes the engine.
+        Runnable[] step = new Runnable[1];
+        step[0] = () -> asys.fsync(handle).whenComplete((r, t) -> {
+            if (t != null) {
+                closedIn.completeExceptionally(t);
+            } else if (Thread.currentThread().getName().startsWith("asys-worker-")) {
+                long t0 = System.nanoTime();
+                asys.close();
+                closedIn.complete(System.nanoTime() - t0);
+            } else {
+                step[0].run();
+            }
+        });
+        step[0].run();
+        long nanos = closedIn.get(30, TimeUnit.SECONDS);
+        assertTrue(nanos < TimeUnit.SECONDS.toNanos(5), "close from a worker's callback took " + nanos / 1_000_000 + " ms");
+    }
+
     /** One loop: each fsync's completion submits the next, until {@code left} runs out or one fails. */
     private static void loop(Asys asys, FileHandle handle, int left, AtomicInteger completions, AtomicInteger onWorkers,
             CountDownLatch done) {

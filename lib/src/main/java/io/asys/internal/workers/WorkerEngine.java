@@ -584,12 +584,16 @@ public final class WorkerEngine implements Engine {
             }
         }
         stopped = true;
+        Thread self = Thread.currentThread();
         for (Thread w : workers) {
-            join(w);
+            if (w != self) {
+                join(w);
+            }
         }
         timer.shutdownNow();
         wakeDispatcher();
-        if (Thread.currentThread() != dispatcher) {
+        // Called from a callback on a worker that reaps: the dispatcher waits for it to finish.
+        if (self != dispatcher && workerSlot.get() == null) {
             // The dispatcher closes the eventfd itself when it exits: closing it here while a
             // worker stuck in a call may still signal it would let the signal hit a reused fd.
             join(dispatcher);
