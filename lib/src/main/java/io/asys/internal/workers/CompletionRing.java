@@ -12,7 +12,8 @@ import static io.asys.internal.workers.CompletionRingDescriptor.*;
  * Many-to-one ring of variable-length completion records (layout in
  * {@link CompletionRingDescriptor}). Any number of producer threads {@link #offer}; one consumer
  * at a time {@link #poll}s (the consumer methods may pass from thread to thread when the caller
- * serialises them with a lock that orders one consumer's end before the next one's start). A completion that does not fit goes to an overflow queue
+ * serialises them with a lock that orders one consumer's end before the next one's start).
+ * A completion that does not fit goes to an overflow queue
  * instead of being dropped or blocking its producer; the consumer drains that queue, in order,
  * after the ring. Reaping needs no system call; a sleeping consumer is woken through a
  * {@link Signal} (an eventfd in the worker engine).

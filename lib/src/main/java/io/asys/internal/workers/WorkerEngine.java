@@ -247,7 +247,9 @@ public final class WorkerEngine implements Engine {
                     try {
                         reap();
                     } catch (RuntimeException e) {
-                        // A callback threw: the dispatcher would have lost it the same way; the worker lives on.
+                        // A completion threw (the dispatcher would have died of it): the worker
+                        // lives on, and the dispatcher reaps what this reap left behind.
+                        wakeDispatcher();
                     } finally {
                         slot.reaping = false;
                     }
@@ -259,6 +261,8 @@ public final class WorkerEngine implements Engine {
             // Close stopped this worker before it ran what it kept.
             cancelChain(kept, -Errno.ECANCELED);
         }
+        // The dispatcher may sleep because this worker held the consumer's place when close woke it.
+        wakeDispatcher();
     }
 
     private void runChain(int index, Request<?> head, BlockingCalls calls) {
