@@ -10,8 +10,10 @@ import static io.asys.internal.workers.CompletionRingDescriptor.*;
 
 /**
  * Many-to-one ring of variable-length completion records (layout in
- * {@link CompletionRingDescriptor}). Any number of producer threads {@link #offer}; exactly one
- * consumer thread {@link #poll}s. A completion that does not fit goes to an overflow queue
+ * {@link CompletionRingDescriptor}). Any number of producer threads {@link #offer}; one consumer
+ * at a time {@link #poll}s (the consumer methods may pass from thread to thread when the caller
+ * serialises them with a lock that orders one consumer's end before the next one's start).
+ * A completion that does not fit goes to an overflow queue
  * instead of being dropped or blocking its producer; the consumer drains that queue, in order,
  * after the ring. Reaping needs no system call; a sleeping consumer is woken through a
  * {@link Signal} (an eventfd in the worker engine).
@@ -63,12 +65,25 @@ public final class CompletionRing {
      * Returns true if it went into the ring, false if it went to the overflow queue; never blocks.
      */
     public boolean offer(long userData, int res, long[] attrs) {
+        return offer(userData, res, attrs, true);
+    }
+
+    /**
+     * As {@link #offer}, but never signals a sleeping consumer: for a producer that reaps the
+     * ring itself right after (it must then take the consumer's place, or find it taken by a
+     * consumer that looks at the ring again after giving its place up).
+     */
+    public boolean offerQuietly(long userData, int res, long[] attrs) {
+        return offer(userData, res, attrs, false);
+    }
+
+    private boolean offer(long userData, int res, long[] attrs, boolean signalling) {
         int attrCount = attrs == null ? 0 : attrs.length / 3;
         int length = recordLength(attrCount);
         int at = claim(length);
         if (at < 0) {
             overflow.offer(new Overflowed(userData, res, attrs == null ? null : attrs.clone()));
-            wake();
+            wake(signalling);
             return false;
         }
         data.set(ValueLayout.JAVA_INT, at + TYPE, TYPE_RECORD);
@@ -83,7 +98,7 @@ public final class CompletionRing {
         }
         // Release: the record's fields must be visible before its length says it is committed.
         INT.setRelease(data, at + LENGTH, length);
-        wake();
+        wake(signalling);
         return true;
     }
 
@@ -111,12 +126,14 @@ public final class CompletionRing {
         }
     }
 
-    private void wake() {
+    private void wake(boolean signalling) {
         // Store-load fence (Dekker with prepareWait): the commit above is a release store, which
         // alone may be reordered after this load; the consumer could then miss the record while
-        // we miss its WAITING flag, and sleep with a completion in the ring.
+        // we miss its WAITING flag, and sleep with a completion in the ring. A quiet producer
+        // needs it too: its next load is the consumer's place, which the last consumer gives up
+        // before it looks at the ring once more.
         VarHandle.fullFence();
-        if ((int) INT.getVolatile(header, WAITING) != 0) {
+        if (signalling && (int) INT.getVolatile(header, WAITING) != 0) {
             signal.signal();
         }
     }
@@ -176,6 +193,25 @@ public final class CompletionRing {
     public boolean prepareWait() {
         INT.setVolatile(header, WAITING, 1);
         VarHandle.fullFence();
+        if (hasCompletions()) {
+            INT.setVolatile(header, WAITING, 0);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * As {@link #prepareWait()}, for consumers that take turns: if {@code anotherConsumer} says
+     * (read after announcing the sleep) that another thread holds the consumer's place, sleep
+     * anyway: that consumer looks at the ring again after giving the place up, and producers that
+     * come later see the announcement and signal.
+     */
+    public boolean prepareWait(java.util.function.BooleanSupplier anotherConsumer) {
+        INT.setVolatile(header, WAITING, 1);
+        VarHandle.fullFence();
+        if (anotherConsumer.getAsBoolean()) {
+            return true;
+        }
         if (hasCompletions()) {
             INT.setVolatile(header, WAITING, 0);
             return false;

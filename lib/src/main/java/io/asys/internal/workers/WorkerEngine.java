@@ -40,6 +40,8 @@ public final class WorkerEngine implements Engine {
     public static final String WORKERS_PROP_NAME = "asys.workers";
     public static final int WORKERS_DEFAULT = 32;
     public static final int DIRECT_SLOTS = 64;
+    /** Workers reap the completion ring after each call and keep the first request its callbacks submit (default true). */
+    public static final String WORKER_REAP_PROP_NAME = "asys.workers.reap";
     private static final long NO_DEADLINE = Long.MAX_VALUE;
     private static final MemorySegment ONE = Arena.global().allocate(ValueLayout.JAVA_LONG);
 
@@ -68,6 +70,20 @@ public final class WorkerEngine implements Engine {
     private volatile boolean stopped;
     /** The dispatcher has exited: posts complete their request on the posting thread. */
     private volatile boolean dispatcherGone;
+    /** Whoever holds it is the ring's one consumer: the dispatcher or a worker (see {@link #reap}). */
+    private final AtomicBoolean reaping = new AtomicBoolean();
+    private final boolean workersReap = !"false".equals(System.getProperty(WORKER_REAP_PROP_NAME));
+    /** The worker state of this engine's worker threads (absent on other threads). */
+    private final ThreadLocal<WorkerSlot> workerSlot = new ThreadLocal<>();
+    private final CompletionRing.Handler handler = (userData, res, attributes) -> {
+        Request<?> r = pending.remove(userData);
+        if (r != null) {
+            if (attributes.count() > 0) {
+                applyAttributes(r, attributes);
+            }
+            complete(r, res);
+        }
+    };
 
     public WorkerEngine(int workerCount) {
         for (int i = 0; i < DIRECT_SLOTS; i++) {
@@ -152,6 +168,11 @@ public final class WorkerEngine implements Engine {
             }
             return;
         }
+        WorkerSlot slot = workersReap ? workerSlot.get() : null;
+        if (slot != null && slot.keep(head)) {
+            // Submitted by a completion this worker reaps: it runs it next, with no wake-up.
+            return;
+        }
         queue.offer(head);
         if (closing && queue.remove(head)) {
             cancelChain(head, -Errno.ECANCELED);
@@ -209,24 +230,47 @@ public final class WorkerEngine implements Engine {
 
     private void work(int index) {
         BlockingCalls calls = new BlockingCalls(directFds);
+        WorkerSlot slot = new WorkerSlot();
+        workerSlot.set(slot);
         while (!stopped) {
-            Request<?> head;
-            try {
-                head = queue.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                continue;
+            Request<?> head = slot.takeKept();
+            if (head == null) {
+                try {
+                    head = queue.poll(100, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    continue;
+                }
             }
             if (head != null) {
                 runChain(index, head, calls);
+                if (workersReap) {
+                    slot.reaping = true;
+                    try {
+                        reap();
+                    } catch (RuntimeException e) {
+                        // A completion threw (the dispatcher would have died of it): the worker
+                        // lives on, and the dispatcher reaps what this reap left behind.
+                        wakeDispatcher();
+                    } finally {
+                        slot.reaping = false;
+                    }
+                }
             }
         }
+        Request<?> kept = slot.takeKept();
+        if (kept != null) {
+            // Close stopped this worker before it ran what it kept.
+            cancelChain(kept, -Errno.ECANCELED);
+        }
+        // The dispatcher may sleep because this worker held the consumer's place when close woke it.
+        wakeDispatcher();
     }
 
     private void runChain(int index, Request<?> head, BlockingCalls calls) {
         boolean broken = false;
         for (Request<?> r = head; r != null; r = r.next) {
             if (broken || r.cancelRequested) {
-                post(r, -Errno.ECANCELED);
+                post(r, -Errno.ECANCELED, null, workersReap);
                 broken = true;
                 continue;
             }
@@ -251,7 +295,7 @@ public final class WorkerEngine implements Engine {
             if (attrs != null) {
                 attributesAfter(r, calls, attrs, res);
             }
-            post(r, res, attrs);
+            post(r, res, attrs, workersReap);
             broken = breaksLink(r, res);
         }
     }
@@ -339,14 +383,19 @@ public final class WorkerEngine implements Engine {
      * The {@code posting} count keeps the dispatcher from closing the eventfd under a post's signal.
      */
     private void post(Request<?> r, int res) {
-        post(r, res, null);
+        post(r, res, null, false);
     }
 
-    private void post(Request<?> r, int res, long[] attrs) {
+    /** {@code quietly}: a worker that reaps the ring right after posts without signalling the dispatcher. */
+    private void post(Request<?> r, int res, long[] attrs, boolean quietly) {
         posting.incrementAndGet();
         try {
             if (!dispatcherGone) {
-                ring.offer(r.userData, res, attrs);
+                if (quietly) {
+                    ring.offerQuietly(r.userData, res, attrs);
+                } else {
+                    ring.offer(r.userData, res, attrs);
+                }
                 return;
             }
         } finally {
@@ -395,20 +444,11 @@ public final class WorkerEngine implements Engine {
     private void dispatch() {
         io.asys.internal.linux.Syscall sys = new io.asys.internal.linux.Syscall();
         MemorySegment counter = Arena.ofAuto().allocate(8, 8);
-        CompletionRing.Handler handler = (userData, res, attributes) -> {
-            Request<?> r = pending.remove(userData);
-            if (r != null) {
-                if (attributes.count() > 0) {
-                    applyAttributes(r, attributes);
-                }
-                complete(r, res);
-            }
-        };
         while (!(stopped && pending.isEmpty())) {
-            if (ring.poll(handler) > 0) {
+            if (reap() > 0) {
                 continue;
             }
-            if (ring.prepareWait()) {
+            if (ring.prepareWait(reaping::get)) {
                 // read(2), not pread: an eventfd has no offset (pread would fail at once with ESPIPE).
                 sys.call(io.asys.internal.linux.SyscallNumbers.READ, eventFd, counter.address(), 8, 0, 0, 0);
                 ring.endWait();
@@ -419,8 +459,35 @@ public final class WorkerEngine implements Engine {
         while (posting.get() != 0) {
             Thread.onSpinWait();
         }
-        ring.poll(handler);
+        while (reaping.get()) {
+            // A worker still reaps (it holds the consumer's place): it finishes with what it saw.
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000L);
+        }
+        reap();
         new LibC().close(eventFd);
+    }
+
+    /**
+     * Reaps the completion ring if no one else does, and completes what it finds; the count.
+     * The ring has one consumer at a time: whoever takes {@code reaping}. A consumer that gives
+     * the place up looks at the ring once more (after a full fence): a worker's quiet post that
+     * found the place taken is then reaped by it (Dekker: the poster commits, then tries the
+     * place; the consumer frees the place, then reads the ring).
+     */
+    private int reap() {
+        int n = 0;
+        do {
+            if (!reaping.compareAndSet(false, true)) {
+                return n;
+            }
+            try {
+                n += ring.poll(handler);
+            } finally {
+                reaping.set(false);
+            }
+            java.lang.invoke.VarHandle.fullFence();
+        } while (ring.hasCompletions());
+        return n;
     }
 
     @Override
@@ -522,12 +589,16 @@ public final class WorkerEngine implements Engine {
             }
         }
         stopped = true;
+        Thread self = Thread.currentThread();
         for (Thread w : workers) {
-            join(w);
+            if (w != self) {
+                join(w);
+            }
         }
         timer.shutdownNow();
         wakeDispatcher();
-        if (Thread.currentThread() != dispatcher) {
+        // Called from a callback on a worker that reaps: the dispatcher waits for it to finish.
+        if (self != dispatcher && workerSlot.get() == null) {
             // The dispatcher closes the eventfd itself when it exits: closing it here while a
             // worker stuck in a call may still signal it would let the signal hit a reused fd.
             join(dispatcher);
