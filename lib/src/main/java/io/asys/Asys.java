@@ -598,7 +598,7 @@ public final class Asys implements AutoCloseable {
      * pick from: a provided-buffer ring on io_uring, a pool on the worker engine.
      */
     public ProvidedBuffers provideBuffers(int count, int bufferSize) throws ErrnoException {
-        if (engine instanceof UringEngine uring && UringEngine.unsupported(new Op.Recv(null, null, 0)) == null) {
+        if (engine instanceof UringEngine uring && UringEngine.runs(io.asys.uring.IoUringAbi.IORING_OP_RECV)) {
             return new ProvidedBuffers(uring.provideBuffers(count, bufferSize), engineName);
         }
         return new ProvidedBuffers(new io.asys.internal.workers.PooledBuffers(count, bufferSize), engineName);

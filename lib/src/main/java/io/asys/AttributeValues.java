@@ -22,7 +22,9 @@ final class AttributeValues {
 
     private static CompletionAttributes.Value value(Request<?> r, Attribute a, String engine) {
         return switch (a) {
-            case LATENCY -> measured(r.completeNanos - r.submitNanos);
+            // Refusals before any engine ran it (closed engine, bad chain step) complete without a timestamp.
+            case LATENCY -> r.completeNanos != 0 ? measured(r.completeNanos - r.submitNanos)
+                    : unsupported("refused before the " + engine + " engine ran it (no completion time)");
             case QUEUE_TIME -> r.takenNanos >= 0 ? measured(Math.max(0, r.takenNanos - r.submitNanos))
                     : unsupported("never taken by the " + engine + " engine (refused or cancelled before)");
             case CACHE -> r.cache >= 0 ? measured(r.cache)

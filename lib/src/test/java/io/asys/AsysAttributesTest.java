@@ -179,4 +179,16 @@ class AsysAttributesTest {
         assertTrue(a.get(Attribute.CPU).unsupported().contains("kernel"), a::toString);
         get(asys.close(h));
     }
+
+    @Test
+    void anOperationRefusedBeforeAnyEngineRanItSaysLatencyIsUnknown() throws Exception {
+        Asys closed = Asys.open();
+        closed.close();
+        AsysFuture<Integer> nop = closed.submit(new Op.Nop(), EnumSet.of(Attribute.LATENCY, Attribute.PATH));
+        assertTrue(failure(nop) instanceof IllegalStateException);
+        CompletionAttributes a = nop.attributes();
+        assertFalse(a.isSupported(Attribute.LATENCY), a::toString);
+        assertTrue(a.get(Attribute.LATENCY).unsupported().contains("refused"), a::toString);
+        assertFalse(a.isSupported(Attribute.PATH));
+    }
 }

@@ -43,6 +43,22 @@ class AsysMultishotTest {
         }
     }
 
+    /** A connected TCP pair over loopback: the JDK's client end, asys's accepted end, and the listener. */
+    private record Connection(FileHandle server, SocketChannel client, FileHandle peer) {
+        static Connection open(Asys asys) throws Exception {
+            FileHandle server = listener(asys);
+            var accept = asys.accept(server);
+            SocketChannel client = SocketChannel.open(addressOf(server));
+            return new Connection(server, client, get(accept));
+        }
+
+        void close(Asys asys) throws Exception {
+            client.close();
+            get(asys.close(peer));
+            get(asys.close(server));
+        }
+    }
+
     @Test
     void acceptMultishotHandsOverEveryConnectionUntilCancelled() throws Exception {
         FileHandle server = listener(asys);
@@ -86,10 +102,9 @@ class AsysMultishotTest {
 
     @Test
     void recvMultishotDeliversTheStreamInOrderAndEndsWithItsCount() throws Exception {
-        FileHandle server = listener(asys);
-        var accept = asys.accept(server);
-        SocketChannel client = SocketChannel.open(addressOf(server));
-        FileHandle peer = get(accept);
+        Connection c = Connection.open(asys);
+        SocketChannel client = c.client();
+        FileHandle peer = c.peer();
         try (ProvidedBuffers buffers = asys.provideBuffers(8, 64)) {
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             AsysFuture<Long> stream = asys.recvMultishot(peer, buffers, b -> {
@@ -108,17 +123,14 @@ class AsysMultishotTest {
             assertArrayEquals(sent, got.toByteArray());
             assertEquals(8, buffers.available(), "every buffer released is back");
         }
-        client.close();
-        get(asys.close(peer));
-        get(asys.close(server));
+        c.close(asys);
     }
 
     @Test
     void recvMultishotWaitsForABufferWhenAllAreOut() throws Exception {
-        FileHandle server = listener(asys);
-        var accept = asys.accept(server);
-        SocketChannel client = SocketChannel.open(addressOf(server));
-        FileHandle peer = get(accept);
+        Connection c = Connection.open(asys);
+        SocketChannel client = c.client();
+        FileHandle peer = c.peer();
         try (ProvidedBuffers buffers = asys.provideBuffers(2, 16)) {
             LinkedBlockingQueue<ReceivedBuffer> held = new LinkedBlockingQueue<>();
             AsysFuture<Long> stream = asys.recvMultishot(peer, buffers, held::add);
@@ -145,17 +157,14 @@ class AsysMultishotTest {
             asys.cancel(stream);
             assertEquals(Errno.ECANCELED, Errors.errnoOf(failure(stream)));
         }
-        client.close();
-        get(asys.close(peer));
-        get(asys.close(server));
+        c.close(asys);
     }
 
     @Test
     void aSingleRecvPicksABufferAndFailsWithEnobufsWhenNoneIsFree() throws Exception {
-        FileHandle server = listener(asys);
-        var accept = asys.accept(server);
-        SocketChannel client = SocketChannel.open(addressOf(server));
-        FileHandle peer = get(accept);
+        Connection c = Connection.open(asys);
+        SocketChannel client = c.client();
+        FileHandle peer = c.peer();
         try (ProvidedBuffers buffers = asys.provideBuffers(1, 32)) {
             client.write(ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)));
             ReceivedBuffer b = get(asys.recv(peer, buffers));
@@ -167,13 +176,12 @@ class AsysMultishotTest {
             ReceivedBuffer again = get(asys.recv(peer, buffers));
             assertEquals(4, again.length());
             again.release();
-            client.close();
+            client.shutdownOutput();
             ReceivedBuffer eof = get(asys.recv(peer, buffers));
             assertEquals(0, eof.length(), "end of stream is an empty result");
             eof.release();
         }
-        get(asys.close(peer));
-        get(asys.close(server));
+        c.close(asys);
     }
 
     @Test
@@ -227,6 +235,7 @@ class AsysMultishotTest {
         assertEquals(Errno.ECANCELED, Errors.errnoOf(failure(accepting)));
         Thread.sleep(50);
         assertEquals(2, endings.get(), "each ended exactly once");
+        buffers.close(); // after the engine: nothing left to unregister, and no exception
         client.close();
     }
 }

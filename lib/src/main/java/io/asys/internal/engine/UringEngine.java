@@ -80,7 +80,7 @@ public final class UringEngine implements CompletionHandler, Engine {
     }
 
     /** Work that must run on the engine thread (io_uring_register on a single-issuer ring). */
-    private record Task(Runnable work) {
+    private record Task(Runnable work, Runnable refuse) {
     }
 
     /** A multishot operation the kernel ended (overflow, or no buffers) to submit again. */
@@ -102,6 +102,11 @@ public final class UringEngine implements CompletionHandler, Engine {
             }
             throw e;
         }
+    }
+
+    /** Whether operations with this opcode run on the ring (else they go to a worker engine). */
+    public static boolean runs(int opcode) {
+        return UringPrep.runs(opcode);
     }
 
     /** The opcodes of the operation set this kernel's io_uring lacks, by name. */
@@ -668,33 +673,52 @@ public final class UringEngine implements CompletionHandler, Engine {
 
     /** Provided buffers in a buffer ring registered on this engine's ring. */
     public BufferSource provideBuffers(int count, int bufferSize) throws ErrnoException {
-        CompletableFuture<BufferSource> made = new CompletableFuture<>();
-        onEngineThread(() -> {
-            try {
-                made.complete(new RingBuffers(this, ring.registerBufferRing(nextBufferGroup++, count, bufferSize)));
-            } catch (Throwable e) {
-                made.completeExceptionally(e);
-            }
-        });
-        return joinRegistration(made);
+        return callOnEngineThread(() -> new RingBuffers(this, ring.registerBufferRing(nextBufferGroup++, count, bufferSize)));
     }
 
     /** Registers {@code count} ring-owned buffers of {@code size} bytes for fixed reads and writes (once per engine). */
     public io.asys.uring.FixedBuffers registerBuffers(int count, long size) throws ErrnoException {
-        CompletableFuture<io.asys.uring.FixedBuffers> made = new CompletableFuture<>();
-        onEngineThread(() -> {
-            try {
-                made.complete(ring.registerBuffers(count, size));
-            } catch (Throwable e) {
-                made.completeExceptionally(e);
-            }
-        });
-        return joinRegistration(made);
+        return callOnEngineThread(() -> ring.registerBuffers(count, size));
     }
 
-    private static <T> T joinRegistration(CompletableFuture<T> made) throws ErrnoException {
+    /** Unregisters a buffer ring (asynchronously; nothing to do once the engine is closed). */
+    void unregister(RingBuffers buffers) {
+        Runnable work = () -> {
+            if (!ring.isClosed() && buffers.ring().isRegistered()) {
+                try {
+                    ring.unregisterBufferRing(buffers.ring());
+                } catch (ErrnoException e) {
+                    // The ring refused: its receives keep failing with ENOBUFS; memory stays reachable.
+                }
+            }
+        };
+        if (Thread.currentThread() == thread) {
+            work.run();
+        } else {
+            offerTask(new Task(work, () -> { }));
+        }
+    }
+
+    /**
+     * Runs {@code work} on the engine thread (io_uring_register on a single-issuer ring must) and
+     * returns its result; fails with IllegalStateException once the engine is closed.
+     */
+    private <T> T callOnEngineThread(java.util.concurrent.Callable<T> work) throws ErrnoException {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        Runnable run = () -> {
+            try {
+                done.complete(work.call());
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        };
+        if (Thread.currentThread() == thread) {
+            run.run();
+        } else {
+            offerTask(new Task(run, () -> done.completeExceptionally(new IllegalStateException("asys engine is closed"))));
+        }
         try {
-            return made.join();
+            return done.join();
         } catch (java.util.concurrent.CompletionException e) {
             if (e.getCause() instanceof ErrnoException errno) {
                 throw errno;
@@ -706,32 +730,16 @@ public final class UringEngine implements CompletionHandler, Engine {
         }
     }
 
-    /** Unregisters a buffer ring (asynchronously; nothing to do once the engine is closed). */
-    void unregister(RingBuffers buffers) {
-        onEngineThread(() -> {
-            if (!ring.isClosed() && buffers.ring().isRegistered()) {
-                try {
-                    ring.unregisterBufferRing(buffers.ring());
-                } catch (ErrnoException e) {
-                    // The ring refused: its receives keep failing with ENOBUFS; memory stays reachable.
-                }
-            }
-        });
-    }
-
-    private void onEngineThread(Runnable work) {
-        if (Thread.currentThread() == thread) {
-            work.run();
+    /** Queues a task for the engine thread; once the engine is closing it is refused, never run elsewhere. */
+    private void offerTask(Task task) {
+        if (closing) {
+            task.refuse().run();
             return;
         }
-        if (closing) {
-            throw new IllegalStateException("asys engine is closed");
-        }
-        Task task = new Task(work);
         inbox.offer(task);
         wake();
         if (closing && inbox.remove(task)) {
-            work.run(); // the engine is gone: the work sees the closed ring and says so
+            task.refuse().run();
         }
     }
 
@@ -801,7 +809,7 @@ public final class UringEngine implements CompletionHandler, Engine {
                     }
                 }
                 case Rearm r -> Multishots.finish(r.request(), -Errno.ECANCELED);
-                case Task t -> t.work().run(); // sees the closed ring and says so
+                case Task t -> t.refuse().run(); // the ring is gone
                 default -> {
                 }
             }

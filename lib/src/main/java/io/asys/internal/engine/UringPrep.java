@@ -112,6 +112,11 @@ final class UringPrep {
         return set;
     }
 
+    /** Whether the ring runs {@code opcode}: the kernel has it and it is not avoided. */
+    static boolean runs(int opcode) {
+        return IoUringSupport.isSupported(opcode) && !AVOIDED.get(opcode);
+    }
+
     /** The opcodes of the operation set the ring does not run, and why (their operations run on workers). */
     static java.util.List<String> missingOpcodes() {
         java.util.List<String> missing = new java.util.ArrayList<>();
