@@ -21,6 +21,8 @@ final class FuzzReport {
     long errnoOrder;
     /** io_uring operations stopped by their timeout that reported ECANCELED (an open issue). */
     long timeoutAsCancelled;
+    /** Failed O_DIRECT writes, after which the lane's file content is unknown (see FuzzRun.check). */
+    long directWriteUnknown;
     long maxCloseMillis;
     double seconds;
     final List<String> failures = new ArrayList<>();
@@ -41,7 +43,8 @@ final class FuzzReport {
                 + ",\"rounds\":" + rounds + ",\"chains\":" + chains + ",\"cancels\":" + cancels + ",\"timeouts\":" + timeouts
                 + ",\"asys_closes\":" + asysCloses + ",\"max_close_ms\":" + maxCloseMillis + ",\"refused\":" + refused
                 + ",\"errno_results\":" + errnoResults + ",\"cancelled_results\":" + cancelledResults
-                + ",\"lane_resets\":" + laneResets + ",\"errno_order_differences\":" + errnoOrder + ",\"timeout_as_ecanceled\":" + timeoutAsCancelled + ",\"seconds\":" + String.format("%.1f", seconds)
+                + ",\"lane_resets\":" + laneResets + ",\"errno_order_differences\":" + errnoOrder + ",\"timeout_as_ecanceled\":" + timeoutAsCancelled
+                + ",\"direct_write_unknown\":" + directWriteUnknown + ",\"seconds\":" + String.format("%.1f", seconds)
                 + ",\"failure_list\":[" + String.join(",", failures.stream().map(FuzzReport::quote).toList()) + "]}";
     }
 

@@ -25,6 +25,7 @@ final class Lane {
     /** The names operations pick from, relative to the lane's directory. */
     static final String[] NAMES = {"f", "g", "d", "d/f", "d/g", "l", "nodir/x", "f/x", "d/"};
     private static final int COMPARED_BYTES = 1 << 16;
+    private static final int HISTORY = 40;
 
     final int index;
     private final Path sutRoot;
@@ -35,6 +36,8 @@ final class Lane {
     FileHandle handle;
     int oraFd = -1;
     boolean handleClosed;
+    /** What was done on this lane since it was created (the last {@value #HISTORY} entries), for a failure's report. */
+    private final java.util.ArrayDeque<String> history = new java.util.ArrayDeque<>();
 
     Lane(int index, Path sutRoot, Path oraRoot) {
         this.index = index;
@@ -50,6 +53,7 @@ final class Lane {
             FuzzRun.deleteTree(ora);
         }
         generation++;
+        history.clear();
         sut = sutRoot.resolve("L" + index + "g" + generation);
         ora = oraRoot.resolve("L" + index + "g" + generation);
         byte[] content = new byte[rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(20_000)];
@@ -60,6 +64,20 @@ final class Lane {
             Files.write(p.resolve("d/f"), Arrays.copyOf(content, content.length / 3));
         }
         reopen(asys, oracle, "f", FileDescriptors.O_RDWR, 0644);
+    }
+
+    /** Notes one action on this lane with its outcomes. */
+    void record(long round, String what) {
+        if (history.size() == HISTORY) {
+            history.poll();
+        }
+        history.add("round " + round + ": " + what);
+    }
+
+    /** The lane's recent actions, oldest first, one per line. */
+    String history() {
+        return "lane " + index + " generation " + generation + " (handle " + handle + ", oracle fd " + oraFd + "):\n  "
+                + String.join("\n  ", history);
     }
 
     /** Closes both sides' files, then opens {@code name} on each: the two results, as outcomes. */
