@@ -47,6 +47,16 @@ class AsysFuzzFindingsTest {
         assertEquals(Errno.ENOTDIR, errnoOf(asys.open(f.resolve("x"), 010000000 | 02000, 0)));
     }
 
+    private static io.asys.uring.FixedBuffers sharedFixed;
+
+    /** Registered once per Asys on io_uring, so shared by the tests. */
+    private static synchronized io.asys.uring.FixedBuffers fixedBuffers() throws ErrnoException {
+        if (sharedFixed == null) {
+            sharedFixed = asys.registerBuffers(1, 4096);
+        }
+        return sharedFixed;
+    }
+
     private static int errnoOf(java.util.concurrent.Future<?> f) {
         return Errors.errnoOf(TypedApiTestSupport.failure(f));
     }
@@ -62,10 +72,24 @@ class AsysFuzzFindingsTest {
     }
 
     @Test
+    void fixedReadsAndWritesAtNegativeOffsetsOtherThanMinusOneAreEinval() throws Exception {
+        Path f = Files.writeString(dir.resolve("f"), "0123456789");
+        FileHandle h = get(asys.open(f, O_RDWR, 0));
+        io.asys.uring.FixedBuffers fixed = fixedBuffers();
+        fixed.buffer(0).fill((byte) 'z');
+        TypedApiTestSupport.errno(asys.submit(new Op.WriteFixed(h, fixed, 0, 0, 4, -2)), Errno.EINVAL);
+        TypedApiTestSupport.errno(asys.submit(new Op.ReadFixed(h, fixed, 0, 0, 4, Long.MIN_VALUE)), Errno.EINVAL);
+        asys.close(h).get();
+        assertEquals("0123456789", Files.readString(f), "nothing written");
+    }
+
+    @Test
     void aZeroLengthReadOfADirectoryIsZeroAsInIoUring() throws Exception {
         FileHandle d = get(asys.open(dir, FileDescriptors.O_RDONLY | 0200000, 0));
         assertEquals(0, get(asys.submit(new Op.Read(d, java.lang.foreign.Arena.ofAuto().allocate(0), 0), java.time.Duration.ofSeconds(5))));
         assertEquals(Errno.EISDIR, errnoOf(asys.read(d, TypedApiTestSupport.buffer(8), 0)));
+        io.asys.uring.FixedBuffers fixed = fixedBuffers();
+        assertEquals(0, get(asys.submit(new Op.ReadFixed(d, fixed, 0, 0, 0, 0))), "a zero-length fixed read too");
         asys.close(d).get();
     }
 

@@ -19,7 +19,7 @@ final class FuzzReport {
     long laneResets;
     /** Both failed, with different errnos, for a reason documented in FuzzRun.errnoOrder. */
     long errnoOrder;
-    /** io_uring operations stopped by their timeout that reported ECANCELED (an open issue). */
+    /** Operations stopped by their timeout that reported ECANCELED instead of a timeout (each also a failure). */
     long timeoutAsCancelled;
     /** Failed O_DIRECT writes, after which the lane's file content is unknown (see FuzzRun.check). */
     long directWriteUnknown;

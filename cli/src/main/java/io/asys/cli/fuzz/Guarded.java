@@ -11,7 +11,7 @@ import java.lang.foreign.ValueLayout;
  */
 final class Guarded {
     private static final byte GUARD = (byte) 0xA5;
-    private static final byte FILL = (byte) 0x5A;
+    static final byte FILL = (byte) 0x5A;
 
     private final MemorySegment whole;
     private final long guard;

@@ -36,6 +36,8 @@ final class Lane {
     FileHandle handle;
     int oraFd = -1;
     boolean handleClosed;
+    /** The registered buffers of the current Asys; this lane uses the one at its index. */
+    io.asys.uring.FixedBuffers fixed;
     /** What was done on this lane since it was created (the last {@value #HISTORY} entries), for a failure's report. */
     private final java.util.ArrayDeque<String> history = new java.util.ArrayDeque<>();
 

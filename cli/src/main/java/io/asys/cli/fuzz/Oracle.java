@@ -46,16 +46,20 @@ final class Oracle implements AutoCloseable {
         return call(RawCall.of("close").arg(fd));
     }
 
-    long readOrWrite(boolean read, int fd, MemorySegment buffer, long offset) {
+    long readOrWrite(boolean read, int fd, MemorySegment buffer, long offset, int rwFlags) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment iov = a.allocate(16, 8);
             iov.set(ValueLayout.JAVA_LONG, 0, buffer.address());
             iov.set(ValueLayout.JAVA_LONG, 8, buffer.byteSize());
-            RawCall rc = RawCall.of(read ? "preadv2" : "pwritev2").arg(fd).arg(iov).arg(1).arg(offset).arg(0).arg(0);
+            RawCall rc = RawCall.of(read ? "preadv2" : "pwritev2").arg(fd).arg(iov).arg(1).arg(offset).arg(0).arg(rwFlags);
             long r = call(rc);
             java.lang.ref.Reference.reachabilityFence(buffer);
             return r;
         }
+    }
+
+    long syncFileRange(int fd, long offset, int length, int flags) {
+        return call(RawCall.of("sync_file_range").arg(fd).arg(offset).arg(Integer.toUnsignedLong(length)).arg(flags));
     }
 
     long fsync(int fd, boolean dataOnly) {

@@ -54,7 +54,7 @@ final class Outcome {
                 && (t.getMessage().contains("engine is closed") || t.getMessage().contains("asys is closed"))) {
             return CLOSED;
         }
-        if (t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
+        if (t instanceof IllegalArgumentException || t instanceof IllegalStateException || t instanceof IndexOutOfBoundsException) {
             return REFUSED;
         }
         if (t instanceof UnsupportedOperationException) {

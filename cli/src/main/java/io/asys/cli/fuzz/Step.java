@@ -15,7 +15,8 @@ import java.time.Duration;
 final class Step {
     enum Kind {
         NOP, SLEEP, READ, WRITE, FSYNC, FDATASYNC, FTRUNCATE, FALLOCATE, FADVISE,
-        STATX, MKDIR, UNLINK, RENAME, SYMLINK, LINK, OPEN, GETXATTR, SETXATTR, CLOSE_BAD_FD
+        STATX, MKDIR, UNLINK, RENAME, SYMLINK, LINK, OPEN, GETXATTR, SETXATTR, CLOSE_BAD_FD,
+        READV, WRITEV, READ_FIXED, WRITE_FIXED, SYNC_FILE_RANGE
     }
 
     /** Buffer kinds: a guarded native buffer, or a buffer asys must refuse. */
@@ -36,6 +37,13 @@ final class Step {
     Guarded sutBuf;
     Guarded oraBuf;
     Duration sleep;
+    /** RWF_* flags of a readv or writev, and how many iovecs split its buffer. */
+    int rwFlags;
+    int pieces = 1;
+    /** A fixed read or write: the registered buffer's index and the offset in it. */
+    int fixedIndex;
+    long fixedOffset;
+    io.asys.uring.FixedBuffers fixed;
     /** Cancel it: 0 no, 1 through asys (kernel cancel), 2 through the JDK future's cancel. */
     int cancel;
     Duration timeout;
@@ -55,16 +63,33 @@ final class Step {
     /** Whether the operation changes the lane (so a cancelled one may leave the two sides apart). */
     boolean changesState() {
         return switch (kind) {
-            case WRITE, FTRUNCATE, FALLOCATE, MKDIR, UNLINK, RENAME, SYMLINK, LINK, OPEN, SETXATTR -> true;
+            case WRITE, WRITEV, WRITE_FIXED, FTRUNCATE, FALLOCATE, MKDIR, UNLINK, RENAME, SYMLINK, LINK, OPEN, SETXATTR -> true;
             default -> false;
         };
     }
 
     boolean usesHandle() {
         return switch (kind) {
-            case READ, WRITE, FSYNC, FDATASYNC, FTRUNCATE, FALLOCATE, FADVISE -> true;
+            case READ, WRITE, READV, WRITEV, READ_FIXED, WRITE_FIXED, FSYNC, FDATASYNC, FTRUNCATE, FALLOCATE, FADVISE,
+                 SYNC_FILE_RANGE -> true;
             default -> false;
         };
+    }
+
+    /** A read of file data into memory (plain, vectored or fixed). */
+    boolean readsFile() {
+        return kind == Kind.READ || kind == Kind.READV || kind == Kind.READ_FIXED;
+    }
+
+    /** A write of file data (plain, vectored or fixed). */
+    boolean writesFile() {
+        return kind == Kind.WRITE || kind == Kind.WRITEV || kind == Kind.WRITE_FIXED;
+    }
+
+    /** Whether the fixed buffer range lies inside the lane's registered buffer (else asys must refuse it). */
+    boolean fixedInBounds() {
+        return fixed != null && fixedIndex >= 0 && fixedIndex < fixed.count() && fixedOffset >= 0 && length >= 0
+                && length <= Integer.MAX_VALUE && fixedOffset <= fixed.buffer(fixedIndex).byteSize() - length;
     }
 
     /** The asys operation on the lane's test side; may throw (an embedded NUL is refused at once). */
@@ -91,7 +116,34 @@ final class Step {
             case GETXATTR -> new Op.GetXattr(path(lane.sut, p1), xattr, buffer(true));
             case SETXATTR -> new Op.SetXattr(path(lane.sut, p1), xattr, buffer(false), flags);
             case CLOSE_BAD_FD -> new Op.Close((int) offset, "fd " + offset);
+            case READV -> new Op.Readv(h, iovecs(buffer(true)), offset, rwFlags);
+            case WRITEV -> new Op.Writev(h, iovecs(buffer(false)), offset, rwFlags);
+            case READ_FIXED -> {
+                if (fixedInBounds()) {
+                    fixed.buffer(fixedIndex).fill(Guarded.FILL);
+                }
+                yield new Op.ReadFixed(h, fixed, fixedIndex, fixedOffset, (int) length, offset);
+            }
+            case WRITE_FIXED -> {
+                if (fixedInBounds()) {
+                    MemorySegment.copy(oraBuf.buffer, 0, fixed.buffer(fixedIndex), fixedOffset, length);
+                }
+                yield new Op.WriteFixed(h, fixed, fixedIndex, fixedOffset, (int) length, offset);
+            }
+            case SYNC_FILE_RANGE -> new Op.SyncFileRange(h, offset, (int) length, flags);
         };
+    }
+
+    /** The buffer as {@link #pieces} consecutive iovecs: the same bytes as one read or write of it. */
+    private io.asys.uring.IoVecs iovecs(MemorySegment whole) {
+        io.asys.uring.IoVecs v = io.asys.uring.IoVecs.allocate(pieces);
+        long at = 0;
+        for (int i = 0; i < pieces; i++) {
+            long n = i == pieces - 1 ? whole.byteSize() - at : whole.byteSize() * (i + 1) / pieces - at;
+            v.set(i, whole.asSlice(at, n));
+            at += n;
+        }
+        return v;
     }
 
     private static Path path(Path dir, String name) {
@@ -123,11 +175,18 @@ final class Step {
         if (paths || xattrs) {
             return Outcome.REFUSED;
         }
+        boolean vectored = kind == Kind.READV || kind == Kind.WRITEV;
+        if (vectored && (bufKind == HEAP || bufKind == CLOSED)) {
+            return Outcome.REFUSED; // the iovec array refuses the buffer while it is built, before any submission
+        }
         if (usesHandle() && lane.handleClosed) {
             return -io.asys.Errno.EBADF;
         }
-        boolean reads = kind == Kind.READ || kind == Kind.GETXATTR;
-        boolean buffered = reads || kind == Kind.WRITE || kind == Kind.SETXATTR;
+        if ((kind == Kind.READ_FIXED || kind == Kind.WRITE_FIXED) && !fixedInBounds()) {
+            return Outcome.REFUSED;
+        }
+        boolean reads = kind == Kind.READ || kind == Kind.READV || kind == Kind.GETXATTR;
+        boolean buffered = reads || kind == Kind.WRITE || kind == Kind.WRITEV || kind == Kind.SETXATTR;
         if (buffered && (bufKind == HEAP || bufKind == CLOSED || bufKind == READ_ONLY && reads)) {
             return Outcome.REFUSED;
         }
@@ -146,8 +205,11 @@ final class Step {
         String b = nio(Lane.side(lane.ora, p2));
         return switch (kind) {
             case NOP, SLEEP -> 0;
-            case READ -> o.readOrWrite(true, fd, oraBuf.buffer, offset);
-            case WRITE -> o.readOrWrite(false, fd, oraBuf.buffer, offset);
+            case READ, READ_FIXED -> o.readOrWrite(true, fd, oraBuf.buffer, offset, 0);
+            case WRITE, WRITE_FIXED -> o.readOrWrite(false, fd, oraBuf.buffer, offset, 0);
+            case READV -> o.readOrWrite(true, fd, oraBuf.buffer, offset, rwFlags);
+            case WRITEV -> o.readOrWrite(false, fd, oraBuf.buffer, offset, rwFlags);
+            case SYNC_FILE_RANGE -> o.syncFileRange(fd, offset, (int) length, flags);
             case FSYNC -> o.fsync(fd, false);
             case FDATASYNC -> o.fsync(fd, true);
             case FTRUNCATE -> o.ftruncate(fd, length);
@@ -189,13 +251,18 @@ final class Step {
         if (sutOutcome < 0) {
             return null;
         }
-        if ((kind == Kind.READ || kind == Kind.GETXATTR) && bufKind == NATIVE) {
+        if (kind == Kind.READ_FIXED) {
+            return compareFixed();
+        }
+        if ((kind == Kind.READ || kind == Kind.READV || kind == Kind.GETXATTR) && bufKind == NATIVE) {
             MemorySegment x = sutBuf.buffer.asSlice(0, Math.min(sutOutcome, sutBuf.size()));
             MemorySegment y = oraBuf.buffer.asSlice(0, Math.min(sutOutcome, oraBuf.size()));
             long at = x.mismatch(y);
             return at < 0 ? null : "data differ from byte " + at;
         }
-        if (kind == Kind.STATX && sutValue instanceof io.asys.Statx s && oraStatx != null) {
+        // An empty path with AT_EMPTY_PATH is the process's working directory, shared with everything else
+        // running there: its link count and times may change between the two calls.
+        if (kind == Kind.STATX && !p1.isEmpty() && sutValue instanceof io.asys.Statx s && oraStatx != null) {
             io.asys.Statx t = oraStatx;
             if (s.mode() != t.mode() || s.size() != t.size() || s.nlink() != t.nlink() || s.uid() != t.uid()) {
                 return "statx differs: " + s + " vs " + t;
@@ -204,10 +271,35 @@ final class Step {
         return null;
     }
 
+    /** A fixed read: its bytes equal the oracle's, and nothing else in the registered buffer changed. */
+    private String compareFixed() {
+        MemorySegment b = fixed.buffer(fixedIndex);
+        if (!b.scope().isAlive()) {
+            return null; // the Asys closed this round and freed its registered buffers
+        }
+        long n = Math.min(sutOutcome, length);
+        long at = b.asSlice(fixedOffset, n).mismatch(oraBuf.buffer.asSlice(0, n));
+        if (at >= 0) {
+            return "data differ from byte " + at;
+        }
+        // An O_DIRECT read that meets end of file may fill its whole range (the device reads whole blocks).
+        long end = fixedOffset + (direct ? length : n);
+        for (long i = 0; i < b.byteSize(); i++) {
+            if ((i < fixedOffset || i >= end) && b.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) != Guarded.FILL) {
+                return "fixed buffer byte " + i + " written outside the range " + fixedOffset + "+" + n;
+            }
+        }
+        return null;
+    }
+
     @Override
     public String toString() {
         String s = kind + "(" + switch (kind) {
-            case READ, WRITE -> "offset=" + offset + ", len=" + length + ", buf=" + bufKind + (direct ? ", O_DIRECT" : "")
+            case READ_FIXED, WRITE_FIXED -> "offset=" + offset + ", len=" + length + ", fixed " + fixedIndex + "+" + fixedOffset
+                    + (direct ? ", O_DIRECT" : "");
+            case SYNC_FILE_RANGE -> "offset=" + offset + ", length=" + length + ", flags=" + flags;
+            case READ, WRITE, READV, WRITEV -> "offset=" + offset + ", len=" + length + ", buf=" + bufKind + (direct ? ", O_DIRECT" : "")
+                    + (kind == Kind.READV || kind == Kind.WRITEV ? ", " + pieces + " iovecs, rwf=0x" + Integer.toHexString(rwFlags) : "")
                     + ", outcome " + Outcome.describe(sutOutcome) + "/" + Outcome.describe(oraOutcome) + " cancel " + cancel
                     + (sutBuf != null ? ", align+" + (sutBuf.alignmentOffset() % 4096) : "");
             case FTRUNCATE -> "length=" + length;

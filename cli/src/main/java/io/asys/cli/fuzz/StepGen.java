@@ -34,7 +34,10 @@ final class StepGen {
         fill(s, lane);
         int roll = rnd.nextInt(100);
         if (roll < cancelPercent) {
-            s.cancel = rnd.nextInt(4) == 0 ? 2 : 1;
+            // A fixed buffer is the lane's for the whole run: a JDK cancel would leave the kernel
+            // writing into it while later rounds use it, so those are cancelled through asys only.
+            boolean fixed = k == Step.Kind.READ_FIXED || k == Step.Kind.WRITE_FIXED;
+            s.cancel = rnd.nextInt(4) == 0 && !fixed ? 2 : 1;
         } else if (roll < 2 * cancelPercent) {
             s.timeout = Duration.ofNanos(rnd.nextInt(3) == 0 ? 1 : rnd.nextInt(2_000_000));
         }
@@ -73,6 +76,33 @@ final class StepGen {
                 s.length = length(direct);
                 s.offset = offset(direct);
                 buffers(s, direct);
+            }
+            case READV, WRITEV -> {
+                s.length = length(direct);
+                s.offset = offset(direct);
+                s.pieces = 1 + rnd.nextInt(3);
+                // No RWF_NOWAIT or HIPRI: their answers depend on cache and device state that the two sides need not share.
+                s.rwFlags = (int) pick(0, 0, 0, 2, 4, s.kind == Step.Kind.WRITEV ? 0x10 : 0);
+                buffers(s, direct);
+            }
+            case READ_FIXED, WRITE_FIXED -> {
+                s.fixed = lane.fixed;
+                s.length = length(direct);
+                s.offset = offset(direct);
+                int r = rnd.nextInt(20);
+                s.fixedIndex = r == 0 ? (int) pick(-1, Integer.MIN_VALUE, FuzzRun.LANES, 1 << 20) : lane.index;
+                s.fixedOffset = r == 1 ? pick(-1, -4096, Long.MIN_VALUE, FuzzRun.FIXED_SIZE, FuzzRun.FIXED_SIZE - 1, 1L << 40)
+                        : direct && rnd.nextBoolean() ? 512L * rnd.nextInt(8) : rnd.nextInt(4096);
+                byte[] content = new byte[(int) s.length];
+                rnd.nextBytes(content);
+                // The oracle's buffer has the fixed range's alignment: O_DIRECT accepts or refuses both alike.
+                long guard = 4096 + Math.floorMod(s.fixedOffset, 4096);
+                s.oraBuf = new Guarded(s.length, guard, s.kind == Step.Kind.WRITE_FIXED ? content : null);
+            }
+            case SYNC_FILE_RANGE -> {
+                s.offset = rnd.nextInt(8) == 0 ? pick(-1, -4096, Long.MAX_VALUE) : rnd.nextInt(60_000);
+                s.length = rnd.nextInt(8) == 0 ? pick(-1, 0) : rnd.nextInt(1 << 20);
+                s.flags = (int) pick(0, 1, 2, 4, 7, 3, 8);
             }
             case FTRUNCATE -> s.length = rnd.nextInt(8) == 0 ? pick(-1, -4096, 1L << 44, 1L << 50) : rnd.nextInt(40_000);
             case FALLOCATE -> {
@@ -117,7 +147,7 @@ final class StepGen {
         long guard = direct && rnd.nextBoolean() ? 4096 : pick(64, 4096, 8 + rnd.nextInt(4000));
         byte[] content = new byte[(int) s.length];
         rnd.nextBytes(content);
-        boolean write = s.kind == Step.Kind.WRITE || s.kind == Step.Kind.SETXATTR;
+        boolean write = s.kind == Step.Kind.WRITE || s.kind == Step.Kind.WRITEV || s.kind == Step.Kind.SETXATTR;
         s.sutBuf = new Guarded(s.length, guard, write ? content : null);
         s.oraBuf = new Guarded(s.length, guard, write ? content : null);
     }

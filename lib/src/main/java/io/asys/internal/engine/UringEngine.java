@@ -579,9 +579,12 @@ public final class UringEngine implements CompletionHandler, Engine {
         } else if (a instanceof LinkTimeout t) {
             Request<?> r = t.target();
             r.linkTimeoutPending = false;
-            // -ETIME: it fired; -EALREADY: it fired while the operation was running, which was then
-            // interrupted (its -ECANCELED is still the timeout's doing).
-            r.timedOut = res == -Errno.ETIME || res == -Errno.EALREADY;
+            // -ECANCELED: disarmed, the operation completed first. Anything else means it fired:
+            // -ETIME when it cancelled the operation, and -ENOENT when the operation was already
+            // running on an io-wq worker: the kernel then flags that work cancelled (so it may still
+            // end with -ECANCELED, the timeout's doing) but reports the search's last answer, because
+            // io_try_cancel goes on from io-wq's -EALREADY to the poll and timeout lists.
+            r.timedOut = res != -Errno.ECANCELED;
             if (r.cancelHeld && held.remove(r)) {
                 Completions.complete(r, -Errno.ECANCELED);
             }

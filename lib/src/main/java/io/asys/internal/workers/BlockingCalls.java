@@ -47,6 +47,8 @@ final class BlockingCalls {
             // Offset -1 is the file position, as in io_uring and preadv2; other negative offsets are EINVAL.
             case Op.Read o when o.offset() < -1 -> -Errno.EINVAL;
             case Op.Write o when o.offset() < -1 -> -Errno.EINVAL;
+            case Op.ReadFixed o when o.offset() < -1 -> -Errno.EINVAL;
+            case Op.WriteFixed o when o.offset() < -1 -> -Errno.EINVAL;
             case Op.Read o when o.rwFlags() != 0 -> single(PREADV2, o.handle().fd(), o.buffer(), o.offset(), o.rwFlags());
             case Op.Write o when o.rwFlags() != 0 -> single(PWRITEV2, o.handle().fd(), o.buffer(), o.offset(), o.rwFlags());
             // preadv2, as io_uring reads: pread64 fails a zero-length read of a directory (EISDIR), preadv2 returns 0.
@@ -120,8 +122,7 @@ final class BlockingCalls {
             case Op.RecvMultishot o -> recvEach(r, o, deadline);
             case Op.RecvSelect o -> recvSelect(r, o, deadline);
             case Op.MsgRing o -> o.deliverDirectly();
-            case Op.ReadFixed o -> rw(o.offset() < 0 ? READ : PREAD64, o.handle().fd(),
-                    o.buffers().slice(o.index(), o.bufferOffset(), o.length()), o.offset());
+            case Op.ReadFixed o -> readv1(o.handle().fd(), o.buffers().slice(o.index(), o.bufferOffset(), o.length()), o.offset());
             case Op.WriteFixed o -> rw(o.offset() < 0 ? WRITE : PWRITE64, o.handle().fd(),
                     o.buffers().slice(o.index(), o.bufferOffset(), o.length()), o.offset());
         };
