@@ -118,6 +118,47 @@ class AsysFuzzFindingsTest {
     }
 
     @Test
+    void aStepTheKernelRefusesWhilePreparingFailsAloneAsItsSystemCallWould() throws Exception {
+        Path d = dir.resolve("d");
+        Chain c = asys.chain();
+        var mkdir = c.then(new Op.MkdirAt(d, 0755));
+        var empty = c.then(new Op.UnlinkAt(Path.of(""), 0));
+        var nop = c.then(new Op.Nop());
+        c.submit();
+        assertEquals(0, get(mkdir), "io_uring failed the steps before the refused one too");
+        assertEquals(Errno.ENOENT, errnoOf(empty));
+        assertEquals(Errno.ECANCELED, errnoOf(nop));
+        assertTrue(Files.isDirectory(d));
+
+        Chain hard = asys.chain();
+        var badFlags = hard.then(new Op.UnlinkAt(d, 0x4));
+        hard.hardLink();
+        var rmdir = hard.then(new Op.UnlinkAt(d, Op.AT_REMOVEDIR));
+        var tooLong = hard.then(new Op.MkdirAt(Path.of("x/".repeat(2100)), 0755));
+        var last = hard.then(new Op.Nop());
+        hard.submit();
+        assertEquals(Errno.EINVAL, errnoOf(badFlags));
+        assertEquals(0, get(rmdir), "a hard link runs the next step after a refused one");
+        assertEquals(Errno.ENAMETOOLONG, errnoOf(tooLong));
+        assertEquals(Errno.ECANCELED, errnoOf(last));
+        assertTrue(!Files.exists(d));
+
+        FileHandle f = get(asys.open(Files.writeString(dir.resolve("f"), "x"), O_RDWR, 0));
+        Chain broken = asys.chain();
+        var write = broken.then(new Op.Write(f, bytes(new byte[] {'a'}), -2));
+        var cancelled = broken.then(new Op.Nop());
+        broken.hardLink();
+        var refused = broken.then(new Op.MkdirAt(Path.of(""), 0755));
+        var end = broken.then(new Op.Nop());
+        broken.submit();
+        assertEquals(Errno.EINVAL, errnoOf(write));
+        assertEquals(Errno.ECANCELED, errnoOf(cancelled));
+        assertEquals(Errno.ECANCELED, errnoOf(refused), "a step cancelled by a broken link cancels the rest, hard link or not");
+        assertEquals(Errno.ECANCELED, errnoOf(end));
+        asys.close(f).get();
+    }
+
+    @Test
     void statxChecksFlagsAndMaskBeforeThePath() {
         Path missing = dir.resolve("missing");
         assertEquals(Errno.EINVAL, errnoOf(asys.submit(new Op.Statx(missing, 0x6000, Statx.STATX_BASIC_STATS))));

@@ -38,7 +38,7 @@ final class ChainOracle {
                 continue;
             }
             s.oraOutcome = s.oracle(lane, oracle);
-            boolean failed = s.oraOutcome < 0 || s.writesFile() && s.oraOutcome < s.length;
+            boolean failed = s.oraOutcome < 0 || (s.writesFile() || s.readsFile()) && s.oraOutcome < s.length;
             if (failed && !s.hardLink) {
                 broken = true;
             }

@@ -477,8 +477,10 @@ public final class UringEngine implements CompletionHandler, Engine {
 
     private static void splitAtSilentFailures(Request<?> head) {
         for (Request<?> r = head; r != null; r = r.next) {
-            if (r.next != null && r.timeout == null && r.linkFlags != io.asys.uring.IoUringAbi.IOSQE_IO_HARDLINK
-                    && failsSilently(r.op)) {
+            boolean silent = r.linkFlags != io.asys.uring.IoUringAbi.IOSQE_IO_HARDLINK && failsSilently(r.op);
+            // A step the kernel refuses while preparing would fail the whole submitted chain: it goes alone.
+            boolean alone = r.next != null && (Links.refusedWhilePrepared(r.op) || Links.refusedWhilePrepared(r.next.op));
+            if (r.next != null && r.timeout == null && (silent || alone)) {
                 r.rest = r.next;
                 r.next = null;
                 return;
@@ -486,11 +488,13 @@ public final class UringEngine implements CompletionHandler, Engine {
         }
     }
 
-    /** After a cut step completed: the rest of its chain runs if it succeeded, else is cancelled. */
+    /** After a cut step completed: the rest of its chain runs as a link would let it, else is cancelled. */
     private void continueChain(Request<?> r, int res) {
         Request<?> rest = r.rest;
         r.rest = null;
-        if (res >= 0 && !closing) {
+        // A step cancelled because the chain broke before it cancels the rest, hard link or not,
+        // as the kernel's io_fail_links does (and the worker engine).
+        if (res != -Errno.ECANCELED && !Links.breaks(r, res) && !closing) {
             backlog.addFirst(rest);
         } else {
             for (Request<?> c = rest; c != null; c = c.next) {

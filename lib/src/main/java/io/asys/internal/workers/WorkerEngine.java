@@ -296,7 +296,7 @@ public final class WorkerEngine implements Engine {
                 attributesAfter(r, calls, attrs, res);
             }
             post(r, res, attrs, workersReap);
-            broken = breaksLink(r, res);
+            broken = r.next != null && io.asys.internal.engine.Links.breaks(r, res);
         }
     }
 
@@ -357,25 +357,6 @@ public final class WorkerEngine implements Engine {
                 }
             }
         }
-    }
-
-    /** As io_uring: a failure, or a short read or write, cancels the soft-linked rest of a chain. */
-    private static boolean breaksLink(Request<?> r, int res) {
-        if (r.next == null || r.linkFlags == io.asys.uring.IoUringAbi.IOSQE_IO_HARDLINK) {
-            return false;
-        }
-        if (res < 0) {
-            return true;
-        }
-        long wanted = switch (r.op) {
-            case Op.Read o -> o.buffer().byteSize();
-            case Op.ReadDirect o -> o.buffer().byteSize();
-            case Op.Write o -> o.buffer().byteSize();
-            case Op.Send o -> o.buffer().byteSize();
-            case Op.Recv o -> o.buffer().byteSize();
-            default -> res;
-        };
-        return res < wanted;
     }
 
     /**
