@@ -23,6 +23,8 @@ final class FuzzReport {
     long timeoutAsCancelled;
     /** Failed O_DIRECT writes, after which the lane's file content is unknown (see FuzzRun.check). */
     long directWriteUnknown;
+    /** Differences between io_uring and the system call declared in docs/workers.md (FuzzRun.declaredDifference). */
+    long declaredDifferences;
     long maxCloseMillis;
     double seconds;
     final List<String> failures = new ArrayList<>();
@@ -44,7 +46,7 @@ final class FuzzReport {
                 + ",\"asys_closes\":" + asysCloses + ",\"max_close_ms\":" + maxCloseMillis + ",\"refused\":" + refused
                 + ",\"errno_results\":" + errnoResults + ",\"cancelled_results\":" + cancelledResults
                 + ",\"lane_resets\":" + laneResets + ",\"errno_order_differences\":" + errnoOrder + ",\"timeout_as_ecanceled\":" + timeoutAsCancelled
-                + ",\"direct_write_unknown\":" + directWriteUnknown + ",\"seconds\":" + String.format("%.1f", seconds)
+                + ",\"direct_write_unknown\":" + directWriteUnknown + ",\"declared_differences\":" + declaredDifferences + ",\"seconds\":" + String.format("%.1f", seconds)
                 + ",\"failure_list\":[" + String.join(",", failures.stream().map(FuzzReport::quote).toList()) + "]}";
     }
 
