@@ -630,6 +630,11 @@ public final class UringEngine implements CompletionHandler, Engine {
             }
             parked.remove(r);
         }
+        if (res == -Errno.ENOBUFS && recv && r.cancelRequested) {
+            // Out of buffers while its cancel was on the way: asys would have re-armed it, so the
+            // cancel is what ended it.
+            res = -Errno.ECANCELED;
+        }
         Multishots.finish(r, res);
     }
 
