@@ -178,12 +178,30 @@ public final class Asys implements AutoCloseable {
         if (engine instanceof UringEngine) {
             for (Request<?> r = head; r != null; r = r.next) {
                 if (UringEngine.unsupported(r.op) != null || r.op instanceof Op.MsgRing m && m.targetRingFd() < 0
-                        || statxOnWorkers && r.op instanceof Op.Statx && head.next == null) {
+                        || statxOnWorkers && r.op instanceof Op.Statx && head.next == null || directAtFilePosition(r.op)) {
                     return fallback();
                 }
             }
         }
         return engine;
+    }
+
+    /**
+     * An O_DIRECT read or write at the file position (offset -1). io_uring updates the position
+     * only when such a call completes at once; an asynchronous direct I/O completes without moving
+     * it (6.18: three reads at -1 read the first block three times), where the system call moves
+     * it by what it read. The worker engine runs these, so the position means what it means.
+     */
+    private static boolean directAtFilePosition(Op<?> op) {
+        return switch (op) {
+            case Op.Read o -> o.offset() == -1 && o.handle().isDirectIo();
+            case Op.Write o -> o.offset() == -1 && o.handle().isDirectIo();
+            case Op.Readv o -> o.offset() == -1 && o.handle().isDirectIo();
+            case Op.Writev o -> o.offset() == -1 && o.handle().isDirectIo();
+            case Op.ReadFixed o -> o.offset() == -1 && o.handle().isDirectIo();
+            case Op.WriteFixed o -> o.offset() == -1 && o.handle().isDirectIo();
+            default -> false;
+        };
     }
 
     private Engine fallback() {

@@ -84,6 +84,28 @@ class AsysFuzzFindingsTest {
     }
 
     @Test
+    void directReadsAtTheFilePositionMoveItAsTheSystemCallDoes() throws Exception {
+        byte[] data = new byte[2 * 4096 + 152];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (1 + i / 4096);
+        }
+        Path f = Files.write(dir.resolve("f"), data);
+        FileHandle h = get(asys.open(f, O_RDWR | FileDescriptors.O_DIRECT, 0));
+        java.lang.foreign.MemorySegment b = java.lang.foreign.Arena.ofAuto().allocate(4096, 4096);
+        int[] got = new int[4];
+        byte[] first = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            got[i] = get(asys.read(h, b, -1));
+            first[i] = b.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0);
+        }
+        assertEquals("[4096, 4096, 152, 0]", java.util.Arrays.toString(got), "io_uring left the position where it was");
+        assertEquals(1, first[0]);
+        assertEquals(2, first[1]);
+        assertEquals(3, first[2]);
+        asys.close(h).get();
+    }
+
+    @Test
     void aZeroLengthReadOfADirectoryIsZeroAsInIoUring() throws Exception {
         FileHandle d = get(asys.open(dir, FileDescriptors.O_RDONLY | 0200000, 0));
         assertEquals(0, get(asys.submit(new Op.Read(d, java.lang.foreign.Arena.ofAuto().allocate(0), 0), java.time.Duration.ofSeconds(5))));
