@@ -104,6 +104,12 @@ public final class AsysWorkload implements Workload {
         final CountDownLatch finished;
         final Op.Statx[] statx;
         final long blocks;
+        // The job's kind, decided once (not per operation).
+        final boolean nop;
+        final boolean openClose;
+        final boolean random;
+        final boolean write;
+        final long opsPerThread;
         final long start = System.nanoTime();
         final long deadline;
 
@@ -115,6 +121,11 @@ public final class AsysWorkload implements Workload {
             this.finished = new CountDownLatch(spec.qd());
             this.statx = spec.op().equals("statx") ? new Op.Statx[spec.files()] : null;
             this.blocks = Math.max(1, spec.size() / spec.bs());
+            this.nop = spec.isNop();
+            this.openClose = spec.op().equals("openclose");
+            this.random = spec.isRandom();
+            this.write = spec.isWrite();
+            this.opsPerThread = spec.opsPerThread();
             this.deadline = start + Math.min(spec.durationNanos(), Long.MAX_VALUE - start);
             lastCompletion.set(start);
             ownLast = start;
@@ -136,7 +147,7 @@ public final class AsysWorkload implements Workload {
             boolean own = Thread.currentThread() == owner;
             while (true) {
                 long n = issued.getAndIncrement();
-                if (n >= spec.opsPerThread() || now >= deadline) {
+                if (n >= opsPerThread || now >= deadline) {
                     finished.countDown();
                     return;
                 }
@@ -198,7 +209,7 @@ public final class AsysWorkload implements Workload {
         }
 
         private CompletableFuture<?> submit(long n, MemorySegment buffer, java.util.SplittableRandom random) {
-            if (spec.isNop()) {
+            if (nop) {
                 return asys.nop();
             }
             if (statx != null) {
@@ -210,12 +221,12 @@ public final class AsysWorkload implements Workload {
                 }
                 return asys.submit(op);
             }
-            if (spec.op().equals("openclose")) {
+            if (openClose) {
                 int k = (int) (n % spec.files());
                 return asys.open(Path.of(MetaTree.file(spec.dir(), spec.files(), k)), 0, 0).thenCompose(asys::close);
             }
-            long block = spec.isRandom() ? random.nextLong(blocks) : n % blocks;
-            return spec.isWrite() ? asys.write(file, buffer, block * spec.bs()) : asys.read(file, buffer, block * spec.bs());
+            long block = this.random ? random.nextLong(blocks) : n % blocks;
+            return write ? asys.write(file, buffer, block * spec.bs()) : asys.read(file, buffer, block * spec.bs());
         }
     }
 }
