@@ -86,8 +86,8 @@ public final class WorkerEngine implements Engine {
     };
 
     /** The kernel AIO path of O_DIRECT reads and writes, made on first use (null: not yet, off, or unavailable). */
-    private DirectAio aio;
-    private boolean aioTried;
+    private volatile DirectAio aio;
+    private volatile boolean aioTried;
     private final Object aioLock = new Object();
     private final DirectAio.Host aioHost = new DirectAio.Host() {
         @Override
@@ -216,6 +216,10 @@ public final class WorkerEngine implements Engine {
 
     /** The kernel AIO path, opened on the first O_DIRECT request; null once closing, when off or unavailable. */
     private DirectAio directAio() {
+        DirectAio a = aio;
+        if (a != null || aioTried) {
+            return a;
+        }
         synchronized (aioLock) {
             if (!aioTried && !closing) {
                 aioTried = true;
