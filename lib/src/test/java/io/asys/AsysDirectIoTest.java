@@ -36,9 +36,19 @@ class AsysDirectIoTest {
     private Path file;
     private byte[] data;
 
+    /** The asys under test: the engine the run chose (subclasses: another). */
+    Asys openAsys() throws Exception {
+        return Asys.open();
+    }
+
+    /** Whether this asys must run O_DIRECT through kernel AIO (the worker engine, asked for with the property). */
+    boolean expectsKernelAio() {
+        return asys.engine().equals("workers") && Boolean.getBoolean("asys.workers.kaio");
+    }
+
     @BeforeEach
     void open() throws Exception {
-        asys = Asys.open();
+        asys = openAsys();
         file = dir.resolve("direct");
         data = pattern(BLOCKS * BS, 11);
         Files.write(file, data);
@@ -71,7 +81,7 @@ class AsysDirectIoTest {
                 reads.add(asys.read(h, buffer, (long) ((b * 37 + round) % BLOCKS) * BS));
             }
         }
-        if (asys.engine().equals("workers") && !"false".equals(System.getProperty("asys.workers.kaio"))) {
+        if (expectsKernelAio()) {
             assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("asys-aio")),
                     "the worker engine runs O_DIRECT reads through kernel AIO (its reaper thread is there)");
         }

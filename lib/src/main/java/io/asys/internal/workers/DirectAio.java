@@ -30,8 +30,9 @@ import java.util.concurrent.locks.LockSupport;
  * never come here.
  */
 final class DirectAio {
-    /** Whether the worker engine uses kernel AIO for O_DIRECT reads and writes (default true). */
-    static final String PROP_NAME = "asys.workers.kaio";
+    /** Whether the worker engine uses kernel AIO for O_DIRECT reads and writes, read when an engine is made. */
+    public static final String PROP_NAME = "asys.workers.kaio";
+    public static final boolean DEFAULT = false;
     /** Largest number of I/Os in flight in the context; past it, requests go to the workers. */
     static final int DEPTH = 256;
     private static final int BATCH = 64;
@@ -92,11 +93,13 @@ final class DirectAio {
         this.reaper = Thread.ofPlatform().daemon().name("asys-aio").unstarted(this::reap);
     }
 
-    /** The path, its reaper started; null when the property turns it off or io_setup fails (then the workers do it all). */
+    /** Whether {@link #PROP_NAME} (default {@link #DEFAULT}) asks for this path. */
+    static boolean wanted() {
+        return Boolean.parseBoolean(System.getProperty(PROP_NAME, Boolean.toString(DEFAULT)));
+    }
+
+    /** The path, its reaper started; null when io_setup fails (then the workers do it all). */
     static DirectAio open(Host host) {
-        if ("false".equals(System.getProperty(PROP_NAME))) {
-            return null;
-        }
         long ctx = KernelAio.setup(new Syscall(), DEPTH);
         if (ctx < 0) {
             return null;

@@ -87,7 +87,7 @@ public final class WorkerEngine implements Engine {
 
     /** The kernel AIO path of O_DIRECT reads and writes, made on first use (null: not yet, off, or unavailable). */
     private volatile DirectAio aio;
-    private volatile boolean aioTried;
+    private volatile boolean aioTried = !DirectAio.wanted();
     private final Object aioLock = new Object();
     private final DirectAio.Host aioHost = new DirectAio.Host() {
         @Override
