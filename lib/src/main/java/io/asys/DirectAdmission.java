@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 final class DirectAdmission {
     /** Property: O_DIRECT operations in flight from one {@link Blocking} at most (0: no cap). */
     static final String DEPTH_PROP_NAME = "asys.blocking.directDepth";
-    static final int DEPTH_DEFAULT = 128;
+    static final int DEPTH_DEFAULT = 0;
 
     private final int depth;
     private final AtomicInteger inFlight = new AtomicInteger();
