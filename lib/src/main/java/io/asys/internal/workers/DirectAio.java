@@ -164,9 +164,8 @@ final class DirectAio {
         return true;
     }
 
+    /** Writes request {@code r} as the {@code i}-th iocb of {@code iocbs} (every field: the memory is reused). */
     private static void prep(MemorySegment iocbs, int i, Request<?> r) {
-        MemorySegment cb = iocbs.asSlice((long) AioDescriptor.IOCB_SIZE * i, AioDescriptor.IOCB_SIZE);
-        cb.fill((byte) 0);
         MemorySegment buffer;
         long offset;
         int opcode;
@@ -183,14 +182,20 @@ final class DirectAio {
             fd = o.handle().fd();
             opcode = 1; // IOCB_CMD_PWRITE
         }
-        cb.set(ValueLayout.JAVA_LONG, AioDescriptor.IOCB_DATA, r.userData);
+        long at = (long) AioDescriptor.IOCB_SIZE * i;
+        iocbs.set(ValueLayout.JAVA_LONG, at + AioDescriptor.IOCB_DATA, r.userData);
+        iocbs.set(ValueLayout.JAVA_INT, at + AioDescriptor.IOCB_KEY, 0);
         // RWF_NOWAIT: what would put the submitter to sleep fails with EAGAIN (then a worker does it).
-        cb.set(ValueLayout.JAVA_INT, AioDescriptor.IOCB_RW_FLAGS, IoUringAbi.RWF_NOWAIT);
-        cb.set(ValueLayout.JAVA_SHORT, AioDescriptor.IOCB_LIO_OPCODE, (short) opcode);
-        cb.set(ValueLayout.JAVA_INT, AioDescriptor.IOCB_FILDES, fd);
-        cb.set(ValueLayout.JAVA_LONG, AioDescriptor.IOCB_BUF, buffer.address());
-        cb.set(ValueLayout.JAVA_LONG, AioDescriptor.IOCB_NBYTES, buffer.byteSize());
-        cb.set(ValueLayout.JAVA_LONG, AioDescriptor.IOCB_OFFSET, offset);
+        iocbs.set(ValueLayout.JAVA_INT, at + AioDescriptor.IOCB_RW_FLAGS, IoUringAbi.RWF_NOWAIT);
+        iocbs.set(ValueLayout.JAVA_SHORT, at + AioDescriptor.IOCB_LIO_OPCODE, (short) opcode);
+        iocbs.set(ValueLayout.JAVA_SHORT, at + AioDescriptor.IOCB_REQPRIO, (short) 0);
+        iocbs.set(ValueLayout.JAVA_INT, at + AioDescriptor.IOCB_FILDES, fd);
+        iocbs.set(ValueLayout.JAVA_LONG, at + AioDescriptor.IOCB_BUF, buffer.address());
+        iocbs.set(ValueLayout.JAVA_LONG, at + AioDescriptor.IOCB_NBYTES, buffer.byteSize());
+        iocbs.set(ValueLayout.JAVA_LONG, at + AioDescriptor.IOCB_OFFSET, offset);
+        iocbs.set(ValueLayout.JAVA_LONG, at + AioDescriptor.IOCB_RESERVED2, 0L);
+        iocbs.set(ValueLayout.JAVA_INT, at + AioDescriptor.IOCB_FLAGS, 0);
+        iocbs.set(ValueLayout.JAVA_INT, at + AioDescriptor.IOCB_RESFD, 0);
     }
 
     /** Reaper: submits what its callbacks asked for, in one io_submit; what the kernel refuses goes to the workers. */
