@@ -34,6 +34,8 @@ public final class Asys implements AutoCloseable {
     private final java.util.List<String> routes;
     private final boolean statxOnWorkers;
     private final boolean inlineReads;
+    /** Reads try {@link CachedRead} before any request is made (workers always; io_uring with inline reads). */
+    private final boolean cachedReads;
     private final String engineCause;
     private final ExecutorService rawWorkers;
     private final ThreadLocal<Syscall> rawSyscall = ThreadLocal.withInitial(Syscall::new);
@@ -69,6 +71,7 @@ public final class Asys implements AutoCloseable {
         this.statxOnWorkers = engine instanceof UringEngine && statxOnWorkers();
         this.inlineReads = engine instanceof UringEngine
                 && Boolean.parseBoolean(System.getProperty(INLINE_READS_PROP_NAME, "true"));
+        this.cachedReads = inlineReads || engine instanceof WorkerEngine;
         this.engine = engine;
         this.engineName = engineName;
         this.engineCause = engineCause;
@@ -408,6 +411,12 @@ public final class Asys implements AutoCloseable {
     }
 
     public AsysFuture<Integer> read(FileHandle file, MemorySegment buffer, long offset) {
+        if (cachedReads && defaultAttrMask == 0 && !engine.isClosed()) {
+            AsysFuture<Integer> cached = CachedRead.tryRead(file, buffer, offset);
+            if (cached != null) {
+                return cached;
+            }
+        }
         return submit(new Op.Read(file, buffer, offset));
     }
 

@@ -33,6 +33,8 @@ public final class Blocking {
     private final Asys asys;
     /** Whether reads try preadv2(RWF_NOWAIT) here first (io_uring; the worker engine does it itself). */
     private final boolean tryNoWait;
+    /** The cap on O_DIRECT reads and writes in flight ({@link DirectAdmission}), or null. */
+    private final DirectAdmission direct = DirectAdmission.fromProperty();
 
     private Blocking(Asys asys) {
         this.asys = asys;
@@ -84,7 +86,11 @@ public final class Blocking {
                 } catch (InterruptedException e) {
                     if (!interrupted) {
                         interrupted = true;
-                        asys.cancel(future);
+                        if (future instanceof DirectAdmission.Waiting w) {
+                            w.withdraw(asys);
+                        } else {
+                            asys.cancel(future);
+                        }
                     }
                 } catch (ExecutionException | java.util.concurrent.CancellationException e) {
                     break;
@@ -137,11 +143,17 @@ public final class Blocking {
             }
             // EAGAIN (not cached) or a file that cannot say (EOPNOTSUPP, ESPIPE): the engine does the real call.
         }
+        if (direct != null && file.isDirectIo()) {
+            return await(direct.submit(() -> asys.read(file, buffer, offset)));
+        }
         return await(asys.read(file, buffer, offset));
     }
 
     /** pwrite: bytes written from {@code buffer} at {@code offset}. */
     public int write(FileHandle file, MemorySegment buffer, long offset) throws IOException {
+        if (direct != null && file.isDirectIo()) {
+            return await(direct.submit(() -> asys.write(file, buffer, offset)));
+        }
         return await(asys.write(file, buffer, offset));
     }
 

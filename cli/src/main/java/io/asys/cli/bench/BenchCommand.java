@@ -84,6 +84,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"--seconds", "--runtime"}, description = "run time (default: ${DEFAULT-VALUE})", defaultValue = "5")
     double seconds;
 
+    @Option(names = "--warmup", description = "seconds of the same job run first and not counted (JIT compilation, "
+            + "caches), as JMH warms up; 0 (the default) counts from the first operation")
+    double warmup;
+
     @Option(names = "--ops", description = "stop after this many operations instead of a time")
     long ops;
 
@@ -214,6 +218,9 @@ public final class BenchCommand implements Callable<Integer> {
                 return "--attrs needs a typed engine (typed-uring or workers), not " + engine;
             }
         }
+        if (warmup < 0) {
+            return "--warmup must be 0 or positive";
+        }
         if (seconds <= 0 && ops <= 0) {
             return "--seconds or --ops must be positive";
         }
@@ -240,37 +247,50 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Report run(BenchSpec spec, Workload workload) throws Exception {
         boolean showProgress = !json && System.console() != null && spec.durationNanos() > 3_000_000_000L;
+        if (warmup > 0) {
+            // The same job for --warmup seconds, its counts and CPU time left out of the report.
+            BenchSpec warm = new BenchSpec(spec.op(), spec.file(), spec.size(), spec.bs(), spec.qd(), spec.batch(),
+                    spec.direct(), warmup, 0, spec.threads(), spec.engine(), spec.dir(), spec.files());
+            runThreads(warm, workload, new Progress(spec.threads(), false));
+        }
         double[] cpuBefore = ProcessStats.cpuSeconds();
-        List<FutureTask<ThreadResult>> tasks = new ArrayList<>();
         long start = System.nanoTime();
         try (var sampler = new ProcessStats.ThreadSampler(); var progress = new Progress(spec.threads(), showProgress)) {
-            int runners = VT_ENGINES.contains(spec.engine()) ? 1 : spec.threads();
-            for (int t = 0; t < runners; t++) {
-                int index = t;
-                var task = new FutureTask<>(() -> workload.run(spec, index, progress));
-                tasks.add(task);
-                Thread.ofPlatform().name("asys-bench-" + t).start(task);
-            }
-            List<ThreadResult> results = new ArrayList<>();
-            for (var task : tasks) {
-                try {
-                    results.add(task.get());
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof Exception cause) {
-                        throw cause;
-                    }
-                    throw e;
-                }
-            }
+            List<ThreadResult> results = runThreads(spec, workload, progress);
             double wall = (System.nanoTime() - start) / 1e9;
             double[] cpuAfter = ProcessStats.cpuSeconds();
-            return new Report(spec, results, wall, cpuAfter[0] - cpuBefore[0], cpuAfter[1] - cpuBefore[1], sampler.max());
+            return new Report(spec, results, wall, cpuAfter[0] - cpuBefore[0], cpuAfter[1] - cpuBefore[1], sampler.max(),
+                    warmup);
         }
+    }
+
+    /** Runs the job on its runner threads and waits for them: one result per runner. */
+    private static List<ThreadResult> runThreads(BenchSpec spec, Workload workload, Progress progress) throws Exception {
+        List<FutureTask<ThreadResult>> tasks = new ArrayList<>();
+        int runners = VT_ENGINES.contains(spec.engine()) ? 1 : spec.threads();
+        for (int t = 0; t < runners; t++) {
+            int index = t;
+            var task = new FutureTask<>(() -> workload.run(spec, index, progress));
+            tasks.add(task);
+            Thread.ofPlatform().name("asys-bench-" + t).start(task);
+        }
+        List<ThreadResult> results = new ArrayList<>();
+        for (var task : tasks) {
+            try {
+                results.add(task.get());
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Exception cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+        return results;
     }
 
     /** The merged result of all threads, as text or JSON. */
     record Report(BenchSpec spec, List<ThreadResult> threads, double wallSeconds, double cpuUser, double cpuSys,
-                  int osThreadsMax) {
+                  int osThreadsMax, double warmupSeconds) {
         long ops() {
             return threads.stream().mapToLong(t -> t.ops).sum();
         }
@@ -319,6 +339,7 @@ public final class BenchCommand implements Callable<Integer> {
                     .put("cpu_user_s", cpuUser).put("cpu_sys_s", cpuSys)
                     .put("cpu_us_per_op", ops == 0 ? Double.NaN : (cpuUser + cpuSys) * 1e6 / ops)
                     .put("os_threads_max", osThreadsMax)
+                    .put("warmup_s", warmupSeconds)
                     .put("lat_ns", new Json().put("p50", lat.getValueAtPercentile(50))
                             .put("p99", lat.getValueAtPercentile(99)).put("p999", lat.getValueAtPercentile(99.9))
                             .put("max", lat.getMaxValue()).put("mean", lat.getMean()))

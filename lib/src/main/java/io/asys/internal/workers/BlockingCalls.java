@@ -264,7 +264,8 @@ final class BlockingCalls {
     int tryReadNoWait(int fd, MemorySegment buffer, long offset, int rwFlags) {
         scratch.set(ValueLayout.JAVA_LONG, 0, buffer.address());
         scratch.set(ValueLayout.JAVA_LONG, 8, buffer.byteSize());
-        return (int) sys.call(PREADV2, fd, scratch.address(), 1, offset, 0, rwFlags | io.asys.uring.IoUringAbi.RWF_NOWAIT);
+        // A critical downcall: RWF_NOWAIT returns without sleeping.
+        return (int) sys.callNonBlocking(PREADV2, fd, scratch.address(), 1, offset, 0, rwFlags | io.asys.uring.IoUringAbi.RWF_NOWAIT);
     }
 
     /**

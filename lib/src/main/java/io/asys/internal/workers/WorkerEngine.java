@@ -85,6 +85,35 @@ public final class WorkerEngine implements Engine {
         }
     };
 
+    /** The kernel AIO path of O_DIRECT reads and writes, made on first use (null: not yet, off, or unavailable). */
+    private volatile DirectAio aio;
+    private volatile boolean aioTried = !DirectAio.wanted();
+    private final Object aioLock = new Object();
+    private final DirectAio.Host aioHost = new DirectAio.Host() {
+        @Override
+        public Request<?> pending(long userData) {
+            return pending.get(userData);
+        }
+
+        @Override
+        public void postQuietly(Request<?> r, int res) {
+            post(r, res, null, true);
+        }
+
+        @Override
+        public void reap() {
+            WorkerEngine.this.reap();
+        }
+
+        @Override
+        public void toWorkers(Request<?> r) {
+            queue.offer(r);
+            if (closing && queue.remove(r)) {
+                cancelChain(r, -Errno.ECANCELED);
+            }
+        }
+    };
+
     public WorkerEngine(int workerCount) {
         for (int i = 0; i < DIRECT_SLOTS; i++) {
             directFds.set(i, -1);
@@ -168,6 +197,12 @@ public final class WorkerEngine implements Engine {
             }
             return;
         }
+        if (DirectAio.eligible(head)) {
+            DirectAio a = directAio();
+            if (a != null && a.submit(head)) {
+                return;
+            }
+        }
         WorkerSlot slot = workersReap ? workerSlot.get() : null;
         if (slot != null && slot.keep(head)) {
             // Submitted by a completion this worker reaps: it runs it next, with no wake-up.
@@ -176,6 +211,21 @@ public final class WorkerEngine implements Engine {
         queue.offer(head);
         if (closing && queue.remove(head)) {
             cancelChain(head, -Errno.ECANCELED);
+        }
+    }
+
+    /** The kernel AIO path, opened on the first O_DIRECT request; null once closing, when off or unavailable. */
+    private DirectAio directAio() {
+        DirectAio a = aio;
+        if (a != null || aioTried) {
+            return a;
+        }
+        synchronized (aioLock) {
+            if (!aioTried && !closing) {
+                aioTried = true;
+                aio = DirectAio.open(aioHost);
+            }
+            return aio;
         }
     }
 
@@ -576,10 +626,19 @@ public final class WorkerEngine implements Engine {
                 join(w);
             }
         }
+        DirectAio a;
+        synchronized (aioLock) {
+            aioTried = true;
+            a = aio;
+        }
+        if (a != null) {
+            // Waits for the I/Os in flight (the disk completes them; a cancel cannot stop them).
+            a.close();
+        }
         timer.shutdownNow();
         wakeDispatcher();
         // Called from a callback on a worker that reaps: the dispatcher waits for it to finish.
-        if (self != dispatcher && workerSlot.get() == null) {
+        if (self != dispatcher && workerSlot.get() == null && (a == null || !a.onReaper())) {
             // The dispatcher closes the eventfd itself when it exits: closing it here while a
             // worker stuck in a call may still signal it would let the signal hit a reused fd.
             join(dispatcher);
