@@ -77,6 +77,18 @@ class AsysLookupTest {
     }
 
     @Test
+    void pathsBeyondAsciiReachTheKernelAsUtf8OnEveryRoute() throws Exception {
+        Path file = Files.write(dir.resolve("caf\u00e9-\u6587\u4ef6-\ud83d\ude00"), new byte[11]);
+        for (String setting : new String[] {"lookup", "uring", "workers"}) {
+            withStatx(setting, asys -> {
+                assertEquals(11, asys.statx(file).get(5, TimeUnit.SECONDS).size(), setting);
+                FileHandle h = asys.open(file, FileDescriptors.O_RDONLY, 0).get(5, TimeUnit.SECONDS);
+                asys.close(h).get(5, TimeUnit.SECONDS);
+            });
+        }
+    }
+
+    @Test
     void anUnknownSettingIsRefusedWithTheChoices() {
         String before = System.getProperty(Asys.STATX_PROP_NAME);
         System.setProperty(Asys.STATX_PROP_NAME, "fast");
