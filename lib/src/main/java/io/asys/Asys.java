@@ -150,10 +150,14 @@ public final class Asys implements AutoCloseable {
     }
 
     /**
-     * Where {@code statx} runs when io_uring is the engine: {@code uring} (default: the kernel
-     * hands statx to its io-wq threads, in parallel with the submitter) or {@code workers} (the
-     * submitting thread answers from the dentry cache with openat2 RESOLVE_CACHED + statx + close,
-     * a worker when that would block). Measured here, the ring won: see docs/performance.md.
+     * Where a single {@code statx} without a timeout runs: {@code lookup} (default, both engines:
+     * one plain statx(2) on the lookup threads, a small pool of platform threads, one per
+     * processor ({@code asys.lookup.threads}); a cold lookup blocks a pool thread, never the
+     * submitter), {@code uring} (io_uring's STATX, which the kernel hands to its io-wq threads) or
+     * {@code workers} (the worker engine: the submitting thread answers from the dentry cache with
+     * openat2 RESOLVE_CACHED + statx + close, a worker when that would block). Measured here, the
+     * lookup threads won by far on a warm tree: see docs/performance.md. Chains and operations
+     * with a timeout stay on the engine.
      */
     public static final String STATX_PROP_NAME = "asys.statx";
     public static final String STATX_DEFAULT = "lookup";
