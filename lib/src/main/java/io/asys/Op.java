@@ -48,20 +48,6 @@ public sealed interface Op<T> {
 
     /** A string as the kernel takes it: UTF-8, NUL-terminated. */
     static byte[] cString(String text) {
-        // ASCII (most paths): one array, filled in one pass; anything else through the encoder.
-        int n = text.length();
-        byte[] ascii = new byte[n + 1];
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            if (c == 0 || c >= 0x80) {
-                return cStringEncoded(text);
-            }
-            ascii[i] = (byte) c;
-        }
-        return ascii;
-    }
-
-    private static byte[] cStringEncoded(String text) {
         byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         for (byte b : utf8) {
             if (b == 0) {
