@@ -234,7 +234,8 @@ public final class Asys implements AutoCloseable {
     private Engine engineFor(Request<?> head) {
         if (statxOnLookup && LookupPool.takes(head) && !engine.isClosed()) {
             LookupPool l = lookup();
-            if (l != null) {
+            // Cold lookups (a recent one waited for the disk) go to the engine, which waits for many at once.
+            if (l != null && !l.cold()) {
                 return l;
             }
         }

@@ -225,6 +225,46 @@ class AsysLookupTest {
     }
 
     @Test
+    void afterASlowLookupTheNextGoToTheEngineForAWhile() throws Exception {
+        Path file = Files.write(dir.resolve("f"), new byte[9]);
+        java.util.Set<Attribute> path = java.util.EnumSet.of(Attribute.PATH);
+        String before = System.getProperty(io.asys.internal.workers.LookupPool.SLOW_CALL_PROP_NAME);
+        try {
+            // Every call counts as slow: the first runs on a lookup thread, the next on the engine.
+            System.setProperty(io.asys.internal.workers.LookupPool.SLOW_CALL_PROP_NAME, "0");
+            withStatx("lookup", asys -> {
+                AsysFuture<Statx> first = asys.submit(new Op.Statx(file, 0, Statx.STATX_BASIC_STATS), path);
+                assertEquals(9, first.get(5, TimeUnit.SECONDS).size());
+                assertEquals(ExecutionPath.WORKER, first.attributes().path());
+                AsysFuture<Statx> next = asys.submit(new Op.Statx(file, 0, Statx.STATX_BASIC_STATS), path);
+                assertEquals(9, next.get(5, TimeUnit.SECONDS).size());
+                ExecutionPath p = next.attributes().path();
+                if (!asys.engine().equals("workers")
+                        && io.asys.internal.engine.UringEngine.runs(io.asys.uring.IoUringAbi.IORING_OP_STATX)) {
+                    assertTrue(p == ExecutionPath.URING_ASYNC || p == ExecutionPath.URING_NONBLOCKING, p.toString());
+                } else {
+                    assertTrue(p == ExecutionPath.INLINE || p == ExecutionPath.WORKER, p.toString());
+                }
+            });
+            // No call counts as slow: every one runs on the lookup threads.
+            System.setProperty(io.asys.internal.workers.LookupPool.SLOW_CALL_PROP_NAME, "1000000000");
+            withStatx("lookup", asys -> {
+                for (int i = 0; i < 3; i++) {
+                    AsysFuture<Statx> st = asys.submit(new Op.Statx(file, 0, Statx.STATX_BASIC_STATS), path);
+                    assertEquals(9, st.get(5, TimeUnit.SECONDS).size());
+                    assertEquals(ExecutionPath.WORKER, st.attributes().path());
+                }
+            });
+        } finally {
+            if (before == null) {
+                System.clearProperty(io.asys.internal.workers.LookupPool.SLOW_CALL_PROP_NAME);
+            } else {
+                System.setProperty(io.asys.internal.workers.LookupPool.SLOW_CALL_PROP_NAME, before);
+            }
+        }
+    }
+
+    @Test
     void theRingIsTheRouteOnlyWhenAskedFor() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(IoUringSupport.isAvailable()
                 && !"workers".equals(System.getProperty(Asys.ENGINE_PROP_NAME)), "io_uring runs here");

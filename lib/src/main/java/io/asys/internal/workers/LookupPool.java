@@ -20,8 +20,10 @@ import java.util.concurrent.locks.LockSupport;
  * submits into one lock-free queue; a pool thread completes the future itself, so callbacks
  * run on it, and the first request they submit is kept and run next by the same thread (no
  * hand-off, no wake-up) unless others wait in the queue (then it queues behind them: nobody
- * starves). A parked thread is woken only when a request arrives and it is parked. Single
- * requests without a timeout only; chains and timeouts stay with the engines.
+ * starves). A parked thread is woken only when a request arrives and it is parked. A call that
+ * was slow marks the pool {@link #cold()} for a while: {@code Asys} then sends other threads'
+ * lookups to the engine. Single requests without a timeout only; chains and timeouts stay with
+ * the engines.
  */
 public final class LookupPool implements Engine {
     /**
@@ -31,6 +33,16 @@ public final class LookupPool implements Engine {
      */
     public static final String THREADS_PROP_NAME = "asys.lookup.threads";
     public static final int THREADS_DEFAULT = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    /**
+     * Property: a call that takes longer than this many microseconds (default 100; a statx the
+     * dentry cache answers takes 1–2) marks the lookups cold: for the next 10 ms new ones go to the
+     * engine (io_uring's io-wq, or the worker engine's workers), which waits for many at once,
+     * instead of queuing behind pool threads blocked on the disk.
+     */
+    public static final String SLOW_CALL_PROP_NAME = "asys.lookup.slowMicros";
+    public static final long SLOW_CALL_MICROS_DEFAULT = 100;
+    private static final long COLD_NANOS = 10_000_000L;
 
     /** Kept requests a thread runs in a row before it serves the queue (bounds what waiting ones wait for). */
     private static final int KEPT_RUNS = 16;
@@ -44,6 +56,9 @@ public final class LookupPool implements Engine {
     /** The request each thread runs now (for close: it waits for them). */
     private final ThreadLocal<Slot> slot = new ThreadLocal<>();
     private volatile boolean closing;
+    /** Until when (nanoTime) lookups go to the engine instead: a call here was slow (cold cache). 0: never. */
+    private volatile long coldUntil;
+    private final long slowCallNanos = Long.getLong(SLOW_CALL_PROP_NAME, SLOW_CALL_MICROS_DEFAULT) * 1000;
 
     /** A pool thread's own state: what its callbacks submitted for it to run next. */
     private static final class Slot {
@@ -80,6 +95,25 @@ public final class LookupPool implements Engine {
     public static boolean takes(Request<?> r) {
         return r.next == null && r.timeout == null
                 && (r.op instanceof Op.Statx || OPEN_CLOSE && (r.op instanceof Op.OpenAt || r.op instanceof Op.Close));
+    }
+
+    /**
+     * Whether lookups submitted by this thread should go to the engine for now: a recent call on
+     * this pool was slow (it waited for the disk, or its thread was preempted), see
+     * {@link #SLOW_CALL_PROP_NAME}. Never on a pool thread: its callback's next lookup is kept (the
+     * thread is not blocked), and the worker engine could complete it inline, in the callback,
+     * one stack frame deeper per lookup.
+     */
+    public boolean cold() {
+        long until = coldUntil;
+        if (until == 0 || slot.get() != null) {
+            return false;
+        }
+        if (System.nanoTime() - until < 0) {
+            return true;
+        }
+        coldUntil = 0; // expired (a racing slow call may be overwritten: it re-marks on its next slow call)
+        return false;
     }
 
     @Override
@@ -163,11 +197,16 @@ public final class LookupPool implements Engine {
                 r.path = ExecutionPath.WORKER.ordinal();
                 cpu = r.wants(Attribute.CPU) ? calls.probes().threadCpuNanos() : 0;
             }
+            long began = System.nanoTime();
             try {
                 res = calls.execute(r, Long.MAX_VALUE);
             } catch (RuntimeException e) {
                 r.itemFailure = e;
                 res = -Errno.ECANCELED;
+            }
+            long now = System.nanoTime();
+            if (now - began > slowCallNanos) {
+                coldUntil = now + COLD_NANOS;
             }
             if (r.attrMask != 0 && r.wants(Attribute.CPU)) {
                 r.cpuNanos = calls.probes().threadCpuNanos() - cpu;
