@@ -230,12 +230,19 @@ class AsysLookupTest {
         java.util.Set<Attribute> path = java.util.EnumSet.of(Attribute.PATH);
         String before = System.getProperty(io.asys.internal.workers.LookupPool.SLOW_CALL_PROP_NAME);
         try {
-            // Every call counts as slow: the first runs on a lookup thread, the next on the engine.
+            // Every call counts as slow: the first ones run on a lookup thread, until about six
+            // slow ones in a row on one thread mark the pool cold; the next runs on the engine.
             System.setProperty(io.asys.internal.workers.LookupPool.SLOW_CALL_PROP_NAME, "0");
             withStatx("lookup", asys -> {
                 AsysFuture<Statx> first = asys.submit(new Op.Statx(file, 0, Statx.STATX_BASIC_STATS), path);
                 assertEquals(9, first.get(5, TimeUnit.SECONDS).size());
                 assertEquals(ExecutionPath.WORKER, first.attributes().path());
+                // One thread: run six more there (a loop of callbacks keeps them on its thread).
+                CompletableFuture<Statx> six = first;
+                for (int i = 0; i < 6; i++) {
+                    six = six.thenCompose(x -> asys.statx(file));
+                }
+                assertEquals(9, six.get(5, TimeUnit.SECONDS).size());
                 AsysFuture<Statx> next = asys.submit(new Op.Statx(file, 0, Statx.STATX_BASIC_STATS), path);
                 assertEquals(9, next.get(5, TimeUnit.SECONDS).size());
                 ExecutionPath p = next.attributes().path();

@@ -36,13 +36,16 @@ public final class LookupPool implements Engine {
 
     /**
      * Property: a call that takes longer than this many microseconds (default 100; a statx the
-     * dentry cache answers takes 1–2) marks the lookups cold: for the next 10 ms new ones go to the
-     * engine (io_uring's io-wq, or the worker engine's workers), which waits for many at once,
-     * instead of queuing behind pool threads blocked on the disk.
+     * dentry cache answers takes 1–2) is slow; when most recent calls of a pool thread were slow
+     * (about six in a row; one preempted call is not enough) the lookups are cold: for the next
+     * 10 ms other threads' lookups go to the engine (io_uring's io-wq, or the worker engine's
+     * workers), which waits for many at once, instead of queuing behind blocked pool threads.
      */
     public static final String SLOW_CALL_PROP_NAME = "asys.lookup.slowMicros";
     public static final long SLOW_CALL_MICROS_DEFAULT = 100;
     private static final long COLD_NANOS = 10_000_000L;
+    private static final int SLOW_STEP = 32;
+    private static final int COLD_SCORE = 128;
 
     /** Kept requests a thread runs in a row before it serves the queue (bounds what waiting ones wait for). */
     private static final int KEPT_RUNS = 16;
@@ -65,6 +68,7 @@ public final class LookupPool implements Engine {
         Request<?> kept;
         boolean completing;
         int keptRuns;
+        int slowScore;
     }
 
     public LookupPool(int threadCount) {
@@ -205,7 +209,11 @@ public final class LookupPool implements Engine {
                 res = -Errno.ECANCELED;
             }
             long now = System.nanoTime();
-            if (now - began > slowCallNanos) {
+            // A moving score of this thread's slow calls (1/8 decay, 256 when all are slow): more
+            // than half slow marks the pool cold. One slow call (a preemption) does not; about six
+            // in a row (a cold tree) do.
+            own.slowScore += (now - began > slowCallNanos ? SLOW_STEP : 0) - (own.slowScore >> 3);
+            if (own.slowScore > COLD_SCORE) {
                 coldUntil = now + COLD_NANOS;
             }
             if (r.attrMask != 0 && r.wants(Attribute.CPU)) {
