@@ -32,8 +32,9 @@ printf '%-28s %10s %10s %10s\n' "" "$(asys --op randread --qd 32 --direct --file
     "$(asys --op randread --qd 32 --direct --engine workers --file "$FILE")" \
     "$(fio --name=d "${common[@]}" --ioengine=io_uring --direct=1 --iodepth=32 | fio_iops)"
 for op in statx openclose; do
-    printf '%-28s %10s %10s %10s %10s\n' "$op (warm tree)" uring workers jdk-sync "C sync"
-    printf '%-28s %10s %10s %10s %10s\n' "" "$(asys --op $op --qd 32 --dir "$TREE")" \
+    printf '%-28s %10s %10s %10s %10s %10s\n' "$op (warm tree)" typed-uring uring workers jdk-sync "C sync"
+    printf '%-28s %10s %10s %10s %10s %10s\n' "" "$(asys --op $op --engine typed-uring --qd 32 --dir "$TREE")" \
+        "$(asys --op $op --qd 32 --dir "$TREE")" \
         "$(asys --op $op --qd 32 --engine workers --dir "$TREE")" \
         "$(asys --op $op --engine jdk-sync --dir "$TREE")" \
         "$("$PEERS/meta_bench" --op $op --mode sync --dir "$TREE" --files 100000 --seconds "$S" | iops)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # File-metadata ops, asys against its peers, back to back on one tree:
-#   asys uring qd32 | asys jdk-sync | asys jdk-pool (2 threads) | C sync | C uring qd32
+#   asys typed API on io_uring qd32 | on the worker engine qd32 | asys low-level ring qd32 |
+#   asys jdk-sync | asys jdk-pool (2 threads) | C sync | C uring qd32
 # for each of statx, openclose, mkdir-unlink. One warm-up round of every run first (short),
 # then the measured round; prints a table of ops/s (and CPU µs per op) and keeps every
 # JSON line in OUT (default bench/peers/build/meta-results.jsonl).
@@ -9,6 +10,7 @@
 #        WARMUP   seconds per warm-up run (default 1)
 #        ASYS     the asys command (default: the repo's ./asys launcher)
 #        OPS      ops to run (default "statx openclose mkdir-unlink")
+#        LABELS   runs to do (default: all seven)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -32,6 +34,8 @@ mkdir -p "$(dirname "$OUT")"
 run() { # $1 op, $2 label, $3 seconds
   local op="$1" label="$2" s="$3"
   case "$label" in
+    asys-typed) "${ASYS[@]}" bench --op "$op" --engine typed-uring --qd 32 --dir "$DIR" --files "$FILES" --seconds "$s" --json ;;
+    asys-workers) "${ASYS[@]}" bench --op "$op" --engine workers --qd 32 --dir "$DIR" --files "$FILES" --seconds "$s" --json ;;
     asys-uring) "${ASYS[@]}" bench --op "$op" --engine uring --qd 32 --dir "$DIR" --files "$FILES" --seconds "$s" --json ;;
     asys-jdk-sync) "${ASYS[@]}" bench --op "$op" --engine jdk-sync --dir "$DIR" --files "$FILES" --seconds "$s" --json ;;
     asys-jdk-pool) "${ASYS[@]}" bench --op "$op" --engine jdk-pool --threads 2 --dir "$DIR" --files "$FILES" --seconds "$s" --json ;;
@@ -40,12 +44,15 @@ run() { # $1 op, $2 label, $3 seconds
   esac
 }
 
-labels="asys-uring asys-jdk-sync asys-jdk-pool c-sync c-uring"
+labels="${LABELS:-asys-typed asys-workers asys-uring asys-jdk-sync asys-jdk-pool c-sync c-uring}"
 printf '%-13s' op; for l in $labels; do printf ' %18s' "$l"; done; echo
 for op in $OPS; do
-  for l in $labels; do run "$op" "$l" "$WARMUP" >/dev/null; done
+  applies() { [ "$op" != mkdir-unlink ] || { [ "$1" != asys-typed ] && [ "$1" != asys-workers ]; }; }
+  for l in $labels; do applies "$l" && run "$op" "$l" "$WARMUP" >/dev/null; done
   printf '%-13s' "$op"
   for l in $labels; do
+    # The typed-API bench runs statx and openclose only.
+    applies "$l" || { printf ' %18s' "n/a"; continue; }
     line="$(run "$op" "$l" "$RUNTIME")"
     echo "{\"run\":\"$l\",\"result\":$line}" >>"$OUT"
     printf ' %18s' "$(jq -r '"\(.iops | floor) (\(.cpu_us_per_op * 100 | floor / 100)us)"' <<<"$line")"

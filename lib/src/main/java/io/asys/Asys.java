@@ -3,6 +3,7 @@ package io.asys;
 import io.asys.internal.engine.Request;
 import io.asys.internal.engine.Engine;
 import io.asys.internal.engine.UringEngine;
+import io.asys.internal.workers.LookupPool;
 import io.asys.internal.workers.WorkerEngine;
 import io.asys.internal.linux.Syscall;
 import io.asys.uring.IoUringConfig;
@@ -33,6 +34,12 @@ public final class Asys implements AutoCloseable {
     private final String engineName;
     private final java.util.List<String> routes;
     private final boolean statxOnWorkers;
+    /** statx runs on the lookup threads ({@link #STATX_PROP_NAME}{@code =lookup}, the default). */
+    private final boolean statxOnLookup;
+    /** The lookup threads, made on first use. */
+    private volatile LookupPool lookup;
+    private final java.util.concurrent.atomic.AtomicReference<LookupPool> lookupForCleaner =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final boolean inlineReads;
     /** Reads try {@link CachedRead} before any request is made (workers always; io_uring with inline reads). */
     private final boolean cachedReads;
@@ -54,6 +61,7 @@ public final class Asys implements AutoCloseable {
 
     /** Stops the engines and the raw workers, once: by {@link #close} or by the cleaner. */
     private record Shutdown(Engine engine, java.util.concurrent.atomic.AtomicReference<WorkerEngine> fallback,
+                            java.util.concurrent.atomic.AtomicReference<LookupPool> lookup,
                             ExecutorService rawWorkers) implements Runnable {
         @Override
         public void run() {
@@ -62,6 +70,10 @@ public final class Asys implements AutoCloseable {
             if (w != null) {
                 w.close();
             }
+            LookupPool l = lookup.get();
+            if (l != null) {
+                l.close();
+            }
             rawWorkers.shutdown();
         }
     }
@@ -69,6 +81,7 @@ public final class Asys implements AutoCloseable {
     private Asys(Engine engine, String engineName, String engineCause, int rawThreads) {
         this.routes = engine instanceof UringEngine ? workerRoutesHere() : java.util.List.of();
         this.statxOnWorkers = engine instanceof UringEngine && statxOnWorkers();
+        this.statxOnLookup = statxRoute(engine).equals("lookup");
         this.inlineReads = engine instanceof UringEngine
                 && Boolean.parseBoolean(System.getProperty(INLINE_READS_PROP_NAME, "true"));
         this.cachedReads = inlineReads || engine instanceof WorkerEngine;
@@ -77,7 +90,7 @@ public final class Asys implements AutoCloseable {
         this.engineCause = engineCause;
         this.rawWorkers = Executors.newFixedThreadPool(rawThreads,
                 Thread.ofPlatform().daemon().name("asys-raw-", 0).factory());
-        this.cleanable = CLEANER.register(this, new Shutdown(engine, fallbackForCleaner, rawWorkers));
+        this.cleanable = CLEANER.register(this, new Shutdown(engine, fallbackForCleaner, lookupForCleaner, rawWorkers));
     }
 
     /** Property choosing the engine: {@code auto} (default), {@code uring} or {@code workers}. */
@@ -140,12 +153,17 @@ public final class Asys implements AutoCloseable {
     }
 
     /**
-     * Where {@code statx} runs when io_uring is the engine: {@code uring} (default: the kernel
-     * hands statx to its io-wq threads, in parallel with the submitter) or {@code workers} (the
-     * submitting thread answers from the dentry cache with openat2 RESOLVE_CACHED + statx + close,
-     * a worker when that would block). Measured here, the ring won: see docs/performance.md.
+     * Where a single {@code statx} without a timeout runs: {@code lookup} (default, both engines:
+     * one plain statx(2) on the lookup threads, a small pool of platform threads, one per
+     * processor ({@code asys.lookup.threads}); a cold lookup blocks a pool thread, never the
+     * submitter), {@code uring} (io_uring's STATX, which the kernel hands to its io-wq threads) or
+     * {@code workers} (the worker engine: the submitting thread answers from the dentry cache with
+     * openat2 RESOLVE_CACHED + statx + close, a worker when that would block). Measured here, the
+     * lookup threads won by far on a warm tree: see docs/performance.md. Chains and operations
+     * with a timeout stay on the engine.
      */
     public static final String STATX_PROP_NAME = "asys.statx";
+    public static final String STATX_DEFAULT = "lookup";
 
     /** What a new io_uring-based instance would send to workers here, and why. */
     public static java.util.List<String> workerRoutesHere() {
@@ -158,12 +176,51 @@ public final class Asys implements AutoCloseable {
     }
 
     private static boolean statxOnWorkers() {
-        String v = System.getProperty(STATX_PROP_NAME, "uring");
+        return statxSetting().equals("workers");
+    }
+
+    /** The {@link #STATX_PROP_NAME} setting, checked. */
+    private static String statxSetting() {
+        String v = System.getProperty(STATX_PROP_NAME, STATX_DEFAULT);
         return switch (v) {
-            case "workers" -> true;
-            case "uring" -> false;
-            default -> throw new IllegalArgumentException("unknown " + STATX_PROP_NAME + " '" + v + "': use uring or workers");
+            case "lookup", "workers", "uring" -> v;
+            default -> throw new IllegalArgumentException("unknown " + STATX_PROP_NAME + " '" + v
+                    + "': use lookup, uring or workers");
         };
+    }
+
+    /** Where statx goes on this engine: {@code lookup}, {@code uring} or {@code workers}. */
+    private static String statxRoute(Engine engine) {
+        String v = statxSetting();
+        return engine instanceof UringEngine || v.equals("lookup") ? v : "workers";
+    }
+
+    /**
+     * Where a single {@code statx} without a timeout runs on this instance: {@code lookup} (the
+     * lookup threads: one plain statx(2) on a small pool of platform threads), {@code uring}
+     * (io_uring's STATX) or {@code workers} (the worker engine). Chains and timeouts stay on the engine.
+     */
+    public String statxRoute() {
+        return statxOnLookup ? "lookup" : statxOnWorkers || engine instanceof WorkerEngine
+                || !UringEngine.runs(io.asys.uring.IoUringAbi.IORING_OP_STATX) ? "workers" : "uring";
+    }
+
+    private LookupPool lookup() {
+        LookupPool l = lookup;
+        if (l == null) {
+            synchronized (this) {
+                l = lookup;
+                if (closed) {
+                    return null;
+                }
+                if (l == null) {
+                    l = LookupPool.ofDefaultSize();
+                    lookup = l;
+                    lookupForCleaner.set(l);
+                }
+            }
+        }
+        return l;
     }
 
     /** Why the worker engine runs instead of io_uring, or {@code null} when io_uring runs. */
@@ -178,6 +235,13 @@ public final class Asys implements AutoCloseable {
     }
 
     private Engine engineFor(Request<?> head) {
+        if (statxOnLookup && LookupPool.takes(head) && !engine.isClosed()) {
+            LookupPool l = lookup();
+            // Cold lookups (a recent one waited for the disk) go to the engine, which waits for many at once.
+            if (l != null && !l.cold()) {
+                return l;
+            }
+        }
         if (engine instanceof UringEngine) {
             for (Request<?> r = head; r != null; r = r.next) {
                 if (UringEngine.unsupported(r.op) != null || r.op instanceof Op.MsgRing m && m.targetRingFd() < 0

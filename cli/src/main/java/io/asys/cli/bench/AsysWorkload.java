@@ -4,7 +4,6 @@ import io.asys.Asys;
 import io.asys.FileDescriptors;
 import io.asys.FileHandle;
 import io.asys.Op;
-import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 import java.lang.foreign.Arena;
@@ -35,10 +34,26 @@ public final class AsysWorkload implements Workload {
         this.attributes = attributes;
     }
 
+    /** statx: one operation per file of the tree, built before the run (operations are immutable, reusable). */
+    private Op.Statx[] statx;
+    /** openclose: the files' paths, built before the run, as the peers build theirs. */
+    private Path[] paths;
+
     @Override
     public void prepare(BenchSpec spec) throws Exception {
         asys = Asys.open(engine);
         asys.defaultAttributes(attributes);
+        if (spec.op().equals("statx")) {
+            statx = new Op.Statx[spec.files()];
+            for (int k = 0; k < statx.length; k++) {
+                statx[k] = new Op.Statx(Path.of(MetaTree.file(spec.dir(), spec.files(), k)), 0, 0x7ff);
+            }
+        } else if (spec.op().equals("openclose")) {
+            paths = new Path[spec.files()];
+            for (int k = 0; k < paths.length; k++) {
+                paths[k] = Path.of(MetaTree.file(spec.dir(), spec.files(), k));
+            }
+        }
     }
 
     @Override
@@ -61,12 +76,12 @@ public final class AsysWorkload implements Workload {
         Run run = new Run(spec, file, threadIndex, progress);
         run.start();
         run.finished.await();
-        result.elapsedNanos = Math.max(run.lastCompletion.get(), run.ownLast) - run.start;
-        result.ops = run.done.get() + run.ownDone;
-        result.bytes = run.bytes.get() + run.ownBytes;
-        result.errors = run.errors.get() + run.ownErrors;
-        result.latency.add(run.latency);
-        result.latency.add(run.ownLatency);
+        result.elapsedNanos = run.lastCompletion() - run.start;
+        result.ops = run.done();
+        result.bytes = run.bytes();
+        result.errors = run.errors();
+        progress.update(threadIndex, result.ops);
+        run.mergeLatency(result.latency);
         result.attributes = run.attributes;
         if (file != null) {
             asys.close(file).get();
@@ -75,41 +90,27 @@ public final class AsysWorkload implements Workload {
     }
 
     /**
-     * The qd loops of one thread and their counters. Completions on the bench thread itself (all
-     * of them when reads complete inline) are counted in plain fields and a plain histogram, as
-     * a synchronous loop would; those on engine threads in atomics and a concurrent histogram.
-     * Each operation's latency runs from just before its submission to just after its completion;
-     * one clock reading ends one operation and starts the next.
+     * The qd loops of one thread. Each loop keeps its own counters and latency histogram (a loop
+     * runs one operation at a time, on whichever thread completes the last one; each step
+     * happens-before the next through its future), merged once all loops ended: no counter is
+     * shared between threads per operation, as the peers' own loops share none.
      */
     private final class Run {
         final BenchSpec spec;
         final FileHandle file;
         final int threadIndex;
         final Progress progress;
-        final Thread owner = Thread.currentThread();
-        final ConcurrentHistogram latency = new ConcurrentHistogram(3);
+        final Histogram latency = new Histogram(3);
         final AttributeSummary attributes = AsysWorkload.this.attributes.isEmpty() ? null
                 : new AttributeSummary(AsysWorkload.this.attributes);
+        /** Operations started, only when a count (not the time) ends the run. */
         final AtomicLong issued = new AtomicLong();
-        final AtomicLong done = new AtomicLong();
-        final AtomicLong bytes = new AtomicLong();
-        final AtomicLong errors = new AtomicLong();
-        final AtomicLong lastCompletion = new AtomicLong();
-        /** Owner-thread counters (read by the owner after {@link #finished}). */
-        final Histogram ownLatency = new Histogram(3);
-        long ownDone;
-        long ownBytes;
-        long ownErrors;
-        long ownLast;
+        final boolean counted;
+        /** Completed operations, added per loop every {@link #PROGRESS_STEP}, for the progress line. */
+        final AtomicLong progressed = new AtomicLong();
         final CountDownLatch finished;
-        final Op.Statx[] statx;
+        final Loop[] loops;
         final long blocks;
-        // The job's kind, decided once (not per operation).
-        final boolean nop;
-        final boolean openClose;
-        final boolean random;
-        final boolean write;
-        final long opsPerThread;
         final long start = System.nanoTime();
         final long deadline;
 
@@ -119,63 +120,130 @@ public final class AsysWorkload implements Workload {
             this.threadIndex = threadIndex;
             this.progress = progress;
             this.finished = new CountDownLatch(spec.qd());
-            this.statx = spec.op().equals("statx") ? new Op.Statx[spec.files()] : null;
+            this.counted = spec.opsPerThread() != Long.MAX_VALUE;
             this.blocks = Math.max(1, spec.size() / spec.bs());
-            this.nop = spec.isNop();
-            this.openClose = spec.op().equals("openclose");
-            this.random = spec.isRandom();
-            this.write = spec.isWrite();
-            this.opsPerThread = spec.opsPerThread();
             this.deadline = start + Math.min(spec.durationNanos(), Long.MAX_VALUE - start);
-            lastCompletion.set(start);
-            ownLast = start;
+            this.loops = new Loop[spec.qd()];
         }
 
         void start() {
             for (int i = 0; i < spec.qd(); i++) {
                 MemorySegment buffer = spec.isNop() || spec.isMeta() ? null : Arena.ofAuto().allocate(spec.bs(), 4096);
-                next(buffer, new java.util.SplittableRandom(31L * threadIndex + i), System.nanoTime());
+                loops[i] = new Loop(buffer, new java.util.SplittableRandom(31L * threadIndex + i),
+                        threadIndex * spec.qd() + i, spec.qd() * spec.threads());
+            }
+            for (Loop loop : loops) {
+                loop.next();
             }
         }
 
-        /**
-         * Submits this loop's next operations until one is still in flight (its completion then
-         * continues the loop) or the loop ends. Completions that arrive inline are handled here,
-         * in a loop, so a long run of them never deepens the stack. {@code now}: the clock just read.
-         */
-        void next(MemorySegment buffer, java.util.SplittableRandom random, long now) {
-            boolean own = Thread.currentThread() == owner;
-            while (true) {
-                long n = issued.getAndIncrement();
-                if (n >= opsPerThread || now >= deadline) {
-                    finished.countDown();
-                    return;
+        long done() {
+            long n = 0;
+            for (Loop l : loops) {
+                n += l.done;
+            }
+            return n;
+        }
+
+        long bytes() {
+            long n = 0;
+            for (Loop l : loops) {
+                n += l.bytes;
+            }
+            return n;
+        }
+
+        long errors() {
+            long n = 0;
+            for (Loop l : loops) {
+                n += l.errors;
+            }
+            return n;
+        }
+
+        long lastCompletion() {
+            long t = start;
+            for (Loop l : loops) {
+                t = Math.max(t, l.last);
+            }
+            return t;
+        }
+
+        void mergeLatency(Histogram into) {
+            for (Loop l : loops) {
+                into.add(l.latency);
+            }
+        }
+
+        private static final int PROGRESS_STEP = 1024;
+
+        /** One of the qd independent loops: its next file, its buffer, its own counters. */
+        final class Loop {
+            final MemorySegment buffer;
+            final java.util.SplittableRandom random;
+            final Histogram latency = new Histogram(3);
+            final int step;
+            long k;
+            long done;
+            long bytes;
+            long errors;
+            long last;
+            long t0;
+
+            Loop(MemorySegment buffer, java.util.SplittableRandom random, int first, int step) {
+                this.buffer = buffer;
+                this.random = random;
+                this.k = first;
+                this.step = step;
+            }
+
+            /**
+             * Submits this loop's next operations until one is still in flight (its completion then
+             * continues the loop) or the loop ends. Completions that arrive inline are handled here,
+             * in a loop, so a long run of them never deepens the stack.
+             */
+            void next() {
+                while (true) {
+                    long n = k;
+                    k += step;
+                    if (counted && issued.getAndIncrement() >= spec.opsPerThread() || System.nanoTime() >= deadline) {
+                        finished.countDown();
+                        return;
+                    }
+                    t0 = System.nanoTime();
+                    CompletableFuture<?> f = submit(n, buffer, random);
+                    if (!f.isDone()) {
+                        f.whenComplete((r, t) -> {
+                            record(r, t);
+                            recordAttributes(f);
+                            next();
+                        });
+                        return;
+                    }
+                    Object r = null;
+                    Throwable t = null;
+                    try {
+                        r = f.join();
+                    } catch (RuntimeException e) {
+                        t = e;
+                    }
+                    record(r, t);
+                    recordAttributes(f);
                 }
-                long t0 = now;
-                CompletableFuture<?> f = submit(n, buffer, random);
-                if (!f.isDone()) {
-                    f.whenComplete((r, t) -> {
-                        long end = System.nanoTime();
-                        record(t0, end, r, t, buffer);
-                        recordAttributes(f);
-                        next(buffer, random, end);
-                    });
-                    return;
+            }
+
+            private void record(Object r, Throwable t) {
+                long now = System.nanoTime();
+                latency.recordValue(Math.max(0, now - t0));
+                if (t != null) {
+                    errors++;
+                } else if (r instanceof Integer count && buffer != null) {
+                    bytes += count;
                 }
-                Object r = null;
-                Throwable t = null;
-                try {
-                    r = f.join();
-                } catch (RuntimeException e) {
-                    t = e;
+                last = now;
+                if (++done % PROGRESS_STEP == 0) {
+                    progress.update(threadIndex, progressed.addAndGet(PROGRESS_STEP));
                 }
-                now = System.nanoTime();
-                if (own) {
-                    recordOwn(t0, now, r, t, buffer);
-                } else {
-                    record(t0, now, r, t, buffer);
-                }
-                recordAttributes(f);
             }
         }
 
@@ -185,48 +253,18 @@ public final class AsysWorkload implements Workload {
             }
         }
 
-        private void record(long t0, long now, Object r, Throwable t, MemorySegment buffer) {
-            latency.recordValue(Math.max(0, now - t0));
-            if (t != null) {
-                errors.incrementAndGet();
-            } else if (r instanceof Integer count && buffer != null) {
-                bytes.addAndGet(count);
-            }
-            lastCompletion.accumulateAndGet(now, Math::max);
-            progress.update(threadIndex, done.incrementAndGet() + ownDone);
-        }
-
-        /** {@link #record} on the owner thread: no atomics. */
-        private void recordOwn(long t0, long now, Object r, Throwable t, MemorySegment buffer) {
-            ownLatency.recordValue(Math.max(0, now - t0));
-            if (t != null) {
-                ownErrors++;
-            } else if (r instanceof Integer count && buffer != null) {
-                ownBytes += count;
-            }
-            ownLast = Math.max(ownLast, now);
-            progress.update(threadIndex, ++ownDone + done.get());
-        }
-
         private CompletableFuture<?> submit(long n, MemorySegment buffer, java.util.SplittableRandom random) {
-            if (nop) {
+            if (spec.isNop()) {
                 return asys.nop();
             }
             if (statx != null) {
-                int k = (int) (n % spec.files());
-                Op.Statx op = statx[k];
-                if (op == null) {
-                    op = new Op.Statx(Path.of(MetaTree.file(spec.dir(), spec.files(), k)), 0, 0x7ff);
-                    statx[k] = op;
-                }
-                return asys.submit(op);
+                return asys.submit(statx[(int) (n % statx.length)]);
             }
-            if (openClose) {
-                int k = (int) (n % spec.files());
-                return asys.open(Path.of(MetaTree.file(spec.dir(), spec.files(), k)), 0, 0).thenCompose(asys::close);
+            if (paths != null) {
+                return asys.open(paths[(int) (n % paths.length)], 0, 0).thenCompose(asys::close);
             }
-            long block = this.random ? random.nextLong(blocks) : n % blocks;
-            return write ? asys.write(file, buffer, block * spec.bs()) : asys.read(file, buffer, block * spec.bs());
+            long block = spec.isRandom() ? random.nextLong(blocks) : n % blocks;
+            return spec.isWrite() ? asys.write(file, buffer, block * spec.bs()) : asys.read(file, buffer, block * spec.bs());
         }
     }
 }
