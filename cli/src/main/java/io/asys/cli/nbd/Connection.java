@@ -84,14 +84,6 @@ final class Connection {
         });
     }
 
-    /** Sends {@code header} then {@code spliced}'s bytes from its pipe, on {@code engine}; {@code release} runs once sent or dropped. */
-    void replySpliced(MemorySegment header, Sender.Spliced spliced, long counted, Runnable release, Asys engine) {
-        sender.sendSpliced(header, spliced, engine, () -> {
-            release.run();
-            end(counted);
-        });
-    }
-
     /** Ends a request that sends no reply. */
     void end(long counted) {
         bytesInFlight.addAndGet(-counted);

@@ -114,16 +114,6 @@ final class Export {
         });
     }
 
-    /**
-     * Moves {@code length} bytes at {@code offset} into {@code pipe} (page references, no copy) on
-     * {@code engine}; completes with the count, short at the end of the file or when the pipe filled.
-     */
-    CompletableFuture<Integer> spliceRead(Asys engine, Pipes.Pipe pipe, long offset, int length) {
-        return engine.splice(file, offset, pipe.writeEnd(), -1, length, SPLICE_F_MOVE);
-    }
-
-    private static final int SPLICE_F_MOVE = 1;
-
     /** Transfers of this size and more go to the disk engine, where their copies run beside the network's. */
     static final int LARGE_IO = 128 << 10;
 

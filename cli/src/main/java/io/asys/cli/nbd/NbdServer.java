@@ -32,10 +32,6 @@ public final class NbdServer implements AutoCloseable {
     final Asys asys;
     final Export export;
     final BufferPool pool;
-    /** Pipes of large reads sent without a copy; null when splicing is off ({@value #SPLICE_PROP_NAME}=false). */
-    final Pipes pipes;
-    /** Property: large page-cache reads are spliced file → pipe → socket (default true). */
-    public static final String SPLICE_PROP_NAME = "asys.nbd.splice";
     private final PrintStream log;
     private final FileHandle listener;
     private final InetSocketAddress address;
@@ -49,7 +45,6 @@ public final class NbdServer implements AutoCloseable {
         this.asys = asys;
         this.export = export;
         this.pool = new BufferPool(export.direct);
-        this.pipes = export.direct || !Boolean.parseBoolean(System.getProperty(SPLICE_PROP_NAME, "true")) ? null : new Pipes(asys);
         this.listener = listener;
         this.address = address;
         this.log = log;
@@ -183,9 +178,6 @@ public final class NbdServer implements AutoCloseable {
         while (!connections.isEmpty() && System.nanoTime() < deadline) {
             Thread.onSpinWait();
             Thread.yield();
-        }
-        if (pipes != null) {
-            pipes.close();
         }
         export.asys.close(export.file).exceptionally(t -> 0).join();
     }

@@ -23,10 +23,6 @@ final class Request {
     /** Set when admitted: 0, or the NBD error the request is refused with. */
     int error;
     String message;
-    /** A READ to be spliced: it has no data buffer (see {@link Pipes}). */
-    boolean splice;
-    /** A large READ sent from a pipe rather than {@link #data} (see {@link Pipes}), or null. */
-    Pipes.Pipe pipe;
     /** The engine a READ ran on (its reply is sent there), or null. */
     io.asys.Asys engine;
 

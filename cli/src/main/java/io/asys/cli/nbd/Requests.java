@@ -30,13 +30,10 @@ final class Requests {
     /** Checks a request and gives it its buffer; it counts as in flight from here until its reply is sent. */
     void admit(Request r) {
         refusal(r);
-        r.splice = r.error == 0 && r.type == Nbd.CMD_READ && c.server.pipes != null && r.length >= Export.LARGE_IO
-                && r.length <= Pipes.CAPACITY;
-        long bytes = !r.splice && r.error == 0 && (r.type == Nbd.CMD_READ || r.type == Nbd.CMD_WRITE) ? r.length : 0;
+        long bytes = r.error == 0 && (r.type == Nbd.CMD_READ || r.type == Nbd.CMD_WRITE) ? r.length : 0;
         r.buffer = c.pool.take(bytes);
         r.data = r.buffer.data(bytes);
-        // A spliced read holds no buffer of its size, but its pages wait in a pipe: they count the same.
-        r.counted = Math.max(r.buffer.capacity(), bytes == 0 && r.splice ? r.length : 0);
+        r.counted = r.buffer.capacity();
         c.begin(r.counted);
     }
 
@@ -79,7 +76,7 @@ final class Requests {
     private CompletableFuture<Integer> run(Request r) {
         boolean fua = r.has(Nbd.CMD_FLAG_FUA);
         return switch (r.type) {
-            case Nbd.CMD_READ -> r.splice ? spliceRead(r) : export.read(r.engine = export.engineFor(r.length), r.data, r.offset);
+            case Nbd.CMD_READ -> export.read(r.engine = export.engineFor(r.length), r.data, r.offset);
             case Nbd.CMD_WRITE -> export.write(r.data, r.offset, fua);
             case Nbd.CMD_FLUSH -> export.flush();
             case Nbd.CMD_TRIM -> export.trim(r.offset, r.length, fua);
@@ -89,31 +86,6 @@ final class Requests {
             case Nbd.CMD_CACHE -> export.cache(r.offset, r.length).exceptionally(t -> 0);
             default -> throw new IllegalStateException("not admitted: " + r);
         };
-    }
-
-    /**
-     * A large read into a pipe, without a copy; when that cannot be had whole (no pipe, end of
-     * file, an error), the pipe is dropped and the read is done into a buffer as usual.
-     */
-    private CompletableFuture<Integer> spliceRead(Request r) {
-        io.asys.Asys engine = r.engine = export.engineFor(r.length);
-        Pipes pipes = c.server.pipes;
-        return pipes.take().thenCompose(p -> {
-            r.pipe = p;
-            return export.spliceRead(engine, p, r.offset, (int) r.length);
-        }).handle((n, t) -> {
-            if (t == null && n == r.length) {
-                return CompletableFuture.completedFuture(0);
-            }
-            if (r.pipe != null) {
-                pipes.release(r.pipe, false);
-                r.pipe = null;
-            }
-            c.pool.release(r.buffer);
-            r.buffer = c.pool.take(r.length);
-            r.data = r.buffer.data(r.length);
-            return export.read(engine, r.data, r.offset);
-        }).thenCompose(f -> f);
     }
 
     /** Sets {@code r.error} and {@code r.message} if the request must be refused. */
@@ -166,10 +138,6 @@ final class Requests {
         int h = r.buffer.headroom;
         int at;
         long size;
-        if (r.pipe != null) {
-            sendSpliced(r);
-            return;
-        }
         if (r.type == Nbd.CMD_READ) {
             if (c.structured) {
                 at = h - Wire.OFFSET_DATA_PREFIX;
@@ -188,28 +156,6 @@ final class Requests {
             size = Wire.simpleReply(w, at, 0, r.cookie);
         }
         send(r, w.asSlice(at, size));
-    }
-
-    /** A spliced read's reply: its header from the request's small buffer, its data from the pipe. */
-    private void sendSpliced(Request r) {
-        MemorySegment w = r.buffer.whole;
-        int h = r.buffer.headroom;
-        int at;
-        int size;
-        if (c.structured) {
-            at = h - Wire.OFFSET_DATA_PREFIX;
-            Wire.chunkHeader(w, at, Nbd.REPLY_FLAG_DONE, Nbd.REPLY_TYPE_OFFSET_DATA, r.cookie, (int) (r.length + 8));
-            w.set(Wire.U64, at + Wire.CHUNK_HEADER_SIZE, r.offset);
-            size = Wire.OFFSET_DATA_PREFIX;
-        } else {
-            at = h - Wire.SIMPLE_REPLY_SIZE;
-            size = Wire.simpleReply(w, at, 0, r.cookie);
-        }
-        Sender.Spliced spliced = new Sender.Spliced(r.pipe, (int) r.length);
-        c.replySpliced(w.asSlice(at, size), spliced, r.counted, () -> {
-            c.pool.release(r.buffer);
-            c.server.pipes.release(r.pipe, spliced.sent);
-        }, r.engine);
     }
 
     private void send(Request r, MemorySegment bytes) {

@@ -6,7 +6,6 @@ import io.asys.Op;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -21,30 +20,12 @@ import java.util.function.Consumer;
  */
 final class Sender {
     /** A message: the bytes to send, the engine for it when sent alone (null: the default), and what to run once sent or dropped. */
-    record Message(MemorySegment bytes, Asys engine, Runnable onDone, Spliced spliced) {
-    }
-
-    /**
-     * What follows a message's bytes straight from a pipe: {@code length} bytes of {@code pipe}.
-     * {@link #sent} is set once all of them went into the socket (the pipe is empty again).
-     */
-    static final class Spliced {
-        final Pipes.Pipe pipe;
-        final int length;
-        volatile boolean sent;
-
-        Spliced(Pipes.Pipe pipe, int length) {
-            this.pipe = pipe;
-            this.length = length;
-        }
+    record Message(MemorySegment bytes, Asys engine, Runnable onDone) {
     }
 
     private static final int MSG_NOSIGNAL = 0x4000;
     /** io_uring keeps sending until all is sent (one completion instead of one per partial send). */
     private static final int MSG_WAITALL = 0x100;
-    /** More follows (the spliced data after its header): the header does not leave alone. */
-    private static final int MSG_MORE = 0x8000;
-    private static final int SPLICE_F_MOVE = 1;
     private static final int GATHER_SIZE = 256 << 10;
     private static final int GATHER_ITEM_MAX = 64 << 10;
 
@@ -71,16 +52,7 @@ final class Sender {
     }
 
     void send(MemorySegment bytes, Asys engine, Runnable onDone) {
-        send(new Message(bytes, engine, onDone, null));
-    }
-
-    /** Sends {@code header} then the {@code spliced} bytes from its pipe, both on {@code engine} (null: the default). */
-    void sendSpliced(MemorySegment header, Spliced spliced, Asys engine, Runnable onDone) {
-        send(new Message(header, engine, onDone, spliced));
-    }
-
-    private void send(Message m) {
-        queue.offer(m);
+        queue.offer(new Message(bytes, engine, onDone));
         if (sending.compareAndSet(false, true)) {
             pump();
         }
@@ -101,13 +73,6 @@ final class Sender {
             if (broken) {
                 dropAll();
             } else {
-                Message head = queue.peek();
-                if (head != null && head.spliced != null) {
-                    queue.poll();
-                    batch.add(head);
-                    sendSpliced(head);
-                    return;
-                }
                 MemorySegment out = nextBatch();
                 if (out != null) {
                     sendFrom(out);
@@ -137,13 +102,10 @@ final class Sender {
             }
             return first.bytes;
         }
-        if (next.spliced != null) {
-            return first.bytes;
-        }
         long used = 0;
         MemorySegment.copy(first.bytes, 0, gather, used, first.bytes.byteSize());
         used += first.bytes.byteSize();
-        while ((next = queue.peek()) != null && next.spliced == null && next.bytes.byteSize() <= GATHER_ITEM_MAX
+        while ((next = queue.peek()) != null && next.bytes.byteSize() <= GATHER_ITEM_MAX
                 && used + next.bytes.byteSize() <= GATHER_SIZE) {
             queue.poll();
             MemorySegment.copy(next.bytes, 0, gather, used, next.bytes.byteSize());
@@ -168,31 +130,6 @@ final class Sender {
                 finishBatch();
                 pump();
             }
-        });
-    }
-
-    /**
-     * The header with MSG_MORE, then the pipe's bytes into the socket, linked: the splice runs only
-     * once the whole header is sent. Anything short or failed ends the connection (the client
-     * would be out of step), and the pipe, maybe not empty, is closed by its owner.
-     */
-    private void sendSpliced(Message m) {
-        Asys on = m.engine != null ? m.engine : asys;
-        Spliced s = m.spliced;
-        var chain = on.chain();
-        var header = chain.then(new Op.Send(socket, m.bytes, MSG_NOSIGNAL | MSG_WAITALL | MSG_MORE));
-        var data = chain.then(new Op.Splice(s.pipe.readEnd(), -1, socket, -1, s.length, SPLICE_F_MOVE));
-        chain.submit();
-        CompletableFuture.allOf(header, data).whenComplete((v, t) -> {
-            if (t == null && header.join() == m.bytes.byteSize() && data.join() == s.length) {
-                s.sent = true;
-                finishBatch();
-            } else {
-                broken = true;
-                finishBatch();
-                onBroken.accept(t);
-            }
-            pump();
         });
     }
 
