@@ -4,10 +4,11 @@
 # and writes. Prints IOPS, MiB/s and the server's CPU time per I/O, side by side.
 #
 #   bench/nbd-compare.sh [--file F] [--size 1g] [--seconds 10] [--engine auto|uring|workers] [--direct] [--rings N]
-#                        [--jobs randread-4k-qd32,randwrite-4k-qd32,read-1m-qd8,write-1m-qd8]
+#                        [--jobs randread-4k-qd32,randwrite-4k-qd32,read-1m-qd8,write-1m-qd8] [--nbdkit-first]
 #
 # The file is created (filled, not sparse) if missing. Without --direct both servers go
 # through the page cache; with it asys uses O_DIRECT and nbdkit its cache=none mode.
+# --nbdkit-first runs nbdkit before asys in each job (alternate runs to even out drift in load).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -18,6 +19,7 @@ engine=auto
 direct=0
 only=""
 rings=3
+first=asys
 while [ $# -gt 0 ]; do
   case "$1" in
     --file) file="$2"; shift 2 ;;
@@ -27,6 +29,7 @@ while [ $# -gt 0 ]; do
     --direct) direct=1; shift ;;
     --jobs) only="$2"; shift 2 ;;
     --rings) rings="$2"; shift 2 ;;
+    --nbdkit-first) first=nbdkit; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -126,6 +129,11 @@ for entry in "${jobs[@]}"; do
   job="${entry%%|*}"
   args="${entry#*|}"
   if [ -n "$only" ] && [[ ",$only," != *",$job,"* ]]; then continue; fi
-  run_fio asys "$asys_port" "$asys_pid" "$job" "$args"
-  run_fio nbdkit "$nbdkit_port" "$nbdkit_pid" "$job" "$args"
+  if [ "$first" = asys ]; then
+    run_fio asys "$asys_port" "$asys_pid" "$job" "$args"
+    run_fio nbdkit "$nbdkit_port" "$nbdkit_pid" "$job" "$args"
+  else
+    run_fio nbdkit "$nbdkit_port" "$nbdkit_pid" "$job" "$args"
+    run_fio asys "$asys_port" "$asys_pid" "$job" "$args"
+  fi
 done
