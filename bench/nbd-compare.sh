@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # asys nbd serve against nbdkit's file plugin, serving the same file in the same run, driven by
 # fio's nbd engine (libnbd): 4 KiB random reads and writes at depth 32, 1 MiB sequential reads
-# and writes. Prints IOPS, MiB/s and the server's CPU time per I/O, side by side.
+# and writes. Prints IOPS, MiB/s, the server's CPU time and context switches per I/O, side by side.
 #
 #   bench/nbd-compare.sh [--file F] [--size 1g] [--seconds 10] [--engine auto|uring|workers] [--direct] [--rings N]
 #                        [--jobs randread-4k-qd32,randwrite-4k-qd32,read-1m-qd8,write-1m-qd8] [--nbdkit-first]
@@ -101,6 +101,7 @@ run_fio() { # server-name port pid job-name args
   if [ "$have_perf" -eq 1 ]; then
     perf stat -e context-switches -x, -o "$work/$name-$job.perf" -p "$pid" >/dev/null 2>&1 &
     perf_pid=$!
+    pids+=("$perf_pid")
   fi
   # shellcheck disable=SC2086
   fio --name="$job" --ioengine=nbd --uri="nbd://127.0.0.1:$port/" --size="$size" $args \
