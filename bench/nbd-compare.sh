@@ -109,7 +109,7 @@ run_fio() { # server-name port pid job-name args
     || { cat "$work/$name-$job.err" >&2; exit 1; }
   after=$(cpu_ticks "$pid")
   if [ -n "$perf_pid" ]; then
-    kill -INT "$perf_pid"
+    kill -INT "$perf_pid" 2>/dev/null || true
     wait "$perf_pid" 2>/dev/null || true
     switches=$(awk -F, '/context-switches/ {print ($1 ~ /^[0-9]+$/) ? $1 : -1}' "$work/$name-$job.perf")
   fi
