@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # asys nbd serve against nbdkit's file plugin, serving the same file in the same run, driven by
 # fio's nbd engine (libnbd): 4 KiB random reads and writes at depth 32, 1 MiB sequential reads
-# and writes. Prints IOPS, MiB/s and the server's CPU time per I/O, side by side.
+# and writes. Prints IOPS, MiB/s, the server's CPU time and context switches per I/O, side by side.
 #
 #   bench/nbd-compare.sh [--file F] [--size 1g] [--seconds 10] [--engine auto|uring|workers] [--direct] [--rings N]
-#                        [--jobs randread-4k-qd32,randwrite-4k-qd32,read-1m-qd8,write-1m-qd8]
+#                        [--jobs randread-4k-qd32,randwrite-4k-qd32,read-1m-qd8,write-1m-qd8] [--nbdkit-first]
 #
 # The file is created (filled, not sparse) if missing. Without --direct both servers go
 # through the page cache; with it asys uses O_DIRECT and nbdkit its cache=none mode.
+# --nbdkit-first runs nbdkit before asys in each job (alternate runs to even out drift in load).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -18,6 +19,7 @@ engine=auto
 direct=0
 only=""
 rings=3
+first=asys
 while [ $# -gt 0 ]; do
   case "$1" in
     --file) file="$2"; shift 2 ;;
@@ -27,6 +29,7 @@ while [ $# -gt 0 ]; do
     --direct) direct=1; shift ;;
     --jobs) only="$2"; shift 2 ;;
     --rings) rings="$2"; shift 2 ;;
+    --nbdkit-first) first=nbdkit; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -77,6 +80,11 @@ echo "asys:   $(cat "$work/asys.out")" >&2
 echo "nbdkit: $(nbdkit --version), file plugin, port $nbdkit_port, pid $nbdkit_pid" >&2
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# Context switches of the server's threads during a run (perf stat follows threads that start
+# during the run, such as nbdkit's per-connection threads and io_uring's io-wq workers): each one
+# a hand-off between threads, a cost that CPU time alone hides on a loaded machine. -1 without perf.
+have_perf=0
+perf stat -e context-switches -- true >/dev/null 2>&1 && have_perf=1
 hz=$(getconf CLK_TCK)
 
 # job name, fio arguments
@@ -88,30 +96,45 @@ jobs=(
 )
 
 run_fio() { # server-name port pid job-name args
-  local name="$1" port="$2" pid="$3" job="$4" args="$5" before after
+  local name="$1" port="$2" pid="$3" job="$4" args="$5" before after perf_pid="" switches=-1
   before=$(cpu_ticks "$pid")
+  if [ "$have_perf" -eq 1 ]; then
+    perf stat -e context-switches -x, -o "$work/$name-$job.perf" -p "$pid" >/dev/null 2>&1 &
+    perf_pid=$!
+    pids+=("$perf_pid")
+  fi
   # shellcheck disable=SC2086
   fio --name="$job" --ioengine=nbd --uri="nbd://127.0.0.1:$port/" --size="$size" $args \
       --time_based --runtime="$seconds" --ramp_time=1 --output-format=json >"$work/$name-$job.json" 2>"$work/$name-$job.err" \
     || { cat "$work/$name-$job.err" >&2; exit 1; }
   after=$(cpu_ticks "$pid")
-  python3 - "$work/$name-$job.json" "$((after - before))" "$hz" "$name" "$job" <<'PY'
+  if [ -n "$perf_pid" ]; then
+    kill -INT "$perf_pid" 2>/dev/null || true
+    wait "$perf_pid" 2>/dev/null || true
+    switches=$(awk -F, '/context-switches/ {print ($1 ~ /^[0-9]+$/) ? $1 : -1}' "$work/$name-$job.perf")
+  fi
+  python3 - "$work/$name-$job.json" "$((after - before))" "$hz" "$name" "$job" "${switches:--1}" <<'PY'
 import json, sys
-path, ticks, hz, name, job = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+path, ticks, hz, name, job, switches = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], int(sys.argv[6])
 text = open(path).read()
 j = json.loads(text[text.index("{"):])["jobs"][0]  # fio's nbd engine prints a line before the JSON
 io = j["read"] if j["read"]["io_bytes"] > 0 else j["write"]
 ops = io["total_ios"]
 cpu = ticks / hz
-print(f"{job}\t{name}\t{io['iops']:.0f}\t{io['bw_bytes'] / 2**20:.1f}\t{cpu * 1e6 / max(ops, 1):.1f}\t{io['clat_ns']['mean'] / 1000:.0f}")
+print(f"{job}\t{name}\t{io['iops']:.0f}\t{io['bw_bytes'] / 2**20:.1f}\t{cpu * 1e6 / max(ops, 1):.1f}\t{switches / max(ops, 1) if switches >= 0 else -1:.2f}\t{io['clat_ns']['mean'] / 1000:.0f}")
 PY
 }
 
-printf 'job\tserver\tIOPS\tMiB/s\tserver_cpu_us_per_io\tmean_lat_us\n'
+printf 'job\tserver\tIOPS\tMiB/s\tserver_cpu_us_per_io\tserver_switches_per_io\tmean_lat_us\n'
 for entry in "${jobs[@]}"; do
   job="${entry%%|*}"
   args="${entry#*|}"
   if [ -n "$only" ] && [[ ",$only," != *",$job,"* ]]; then continue; fi
-  run_fio asys "$asys_port" "$asys_pid" "$job" "$args"
-  run_fio nbdkit "$nbdkit_port" "$nbdkit_pid" "$job" "$args"
+  if [ "$first" = asys ]; then
+    run_fio asys "$asys_port" "$asys_pid" "$job" "$args"
+    run_fio nbdkit "$nbdkit_port" "$nbdkit_pid" "$job" "$args"
+  else
+    run_fio nbdkit "$nbdkit_port" "$nbdkit_pid" "$job" "$args"
+    run_fio asys "$asys_port" "$asys_pid" "$job" "$args"
+  fi
 done

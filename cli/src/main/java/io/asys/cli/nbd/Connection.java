@@ -135,10 +135,13 @@ final class Connection {
         receiverDone = true;
         sender.stop();
         // Wakes blocking recvs and sends on worker threads (which a cancel cannot end), then cancels the rest.
-        asys.shutdown(socket, SHUT_RDWR).exceptionally(e -> 0);
-        for (Asys engine : export.engines()) {
-            engine.cancelAll(socket);
-        }
+        // Only once the shutdown has run: on workers it waits in a queue, and cancelling it there
+        // (it is an operation on the socket too) would leave a send blocked on a client that does not read.
+        asys.shutdown(socket, SHUT_RDWR).whenComplete((v, t) -> {
+            for (Asys engine : export.engines()) {
+                engine.cancelAll(socket);
+            }
+        });
         maybeClose();
     }
 }

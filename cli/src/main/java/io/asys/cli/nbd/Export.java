@@ -129,21 +129,21 @@ final class Export {
         return length < LARGE_IO ? small : large[Math.floorMod(turn.getAndIncrement(), large.length)];
     }
 
-    /** Writes all of {@code buffer} at {@code offset}, then syncs the data if {@code fua}. */
-    CompletableFuture<Integer> write(MemorySegment buffer, long offset, boolean fua) {
-        CompletableFuture<Integer> w = writeAll(buffer, offset);
+    /** Writes all of {@code buffer} at {@code offset} on {@code engine}, then syncs the data if {@code fua}. */
+    CompletableFuture<Integer> write(Asys engine, MemorySegment buffer, long offset, boolean fua) {
+        CompletableFuture<Integer> w = writeAll(engine, buffer, offset);
         return fua ? w.thenCompose(v -> asys.fdatasync(file)) : w;
     }
 
-    private CompletableFuture<Integer> writeAll(MemorySegment buffer, long offset) {
-        return engineFor(buffer.byteSize()).write(file, buffer, offset).thenCompose(n -> {
+    private CompletableFuture<Integer> writeAll(Asys engine, MemorySegment buffer, long offset) {
+        return engine.write(file, buffer, offset).thenCompose(n -> {
             if (n == buffer.byteSize()) {
                 return CompletableFuture.completedFuture(0);
             }
             if (n == 0) {
                 return CompletableFuture.failedFuture(new ErrnoException("write", file.path(), -Errno.ENOSPC));
             }
-            return writeAll(buffer.asSlice(n), offset + n);
+            return writeAll(engine, buffer.asSlice(n), offset + n);
         });
     }
 
@@ -187,7 +187,7 @@ final class Export {
             return CompletableFuture.completedFuture(0);
         }
         long n = Math.min(length, ZEROES.byteSize());
-        return writeAll(ZEROES.asSlice(0, n), offset).thenCompose(v -> writeZeroesSlowly(offset + n, length - n));
+        return writeAll(asys, ZEROES.asSlice(0, n), offset).thenCompose(v -> writeZeroesSlowly(offset + n, length - n));
     }
 
     CompletableFuture<Integer> cache(long offset, long length) {

@@ -23,7 +23,7 @@ final class Request {
     /** Set when admitted: 0, or the NBD error the request is refused with. */
     int error;
     String message;
-    /** The engine a READ ran on (its reply is sent there), or null. */
+    /** The engine a READ or WRITE ran on (its reply is sent from there), or null (the network's). */
     io.asys.Asys engine;
 
     Request(int flags, int type, long cookie, long offset, long length) {

@@ -77,7 +77,7 @@ final class Requests {
         boolean fua = r.has(Nbd.CMD_FLAG_FUA);
         return switch (r.type) {
             case Nbd.CMD_READ -> export.read(r.engine = export.engineFor(r.length), r.data, r.offset);
-            case Nbd.CMD_WRITE -> export.write(r.data, r.offset, fua);
+            case Nbd.CMD_WRITE -> export.write(r.engine = export.engineFor(r.length), r.data, r.offset, fua);
             case Nbd.CMD_FLUSH -> export.flush();
             case Nbd.CMD_TRIM -> export.trim(r.offset, r.length, fua);
             case Nbd.CMD_WRITE_ZEROES -> export.writeZeroes(r.offset, r.length, r.has(Nbd.CMD_FLAG_NO_HOLE),
@@ -159,7 +159,7 @@ final class Requests {
     }
 
     private void send(Request r, MemorySegment bytes) {
-        // A large read's reply leaves from the engine that read it: no hand-off between threads.
+        // A reply leaves from the engine that ran the request (its completion's thread): no hand-off.
         c.reply(bytes, r.counted, () -> c.pool.release(r.buffer), r.engine);
     }
 

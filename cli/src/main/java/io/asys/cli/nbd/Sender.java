@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * send in flight).
  */
 final class Sender {
-    /** A message: the bytes to send, the engine for it when sent alone (null: the default), and what to run once sent or dropped. */
+    /** A message: the bytes to send, the engine whose thread queues it (null: the default), and what to run once sent or dropped. */
     record Message(MemorySegment bytes, Asys engine, Runnable onDone) {
     }
 
@@ -41,9 +41,10 @@ final class Sender {
     private Asys via;
 
     /**
-     * Gathered small messages go out on {@code asys} (the network engine); a large one on the
-     * engine its message names (the disk engine whose thread just read it: no hand-off between
-     * threads). One send is in flight at a time whichever engine runs it, so the order holds.
+     * Each send goes out on the engine whose thread starts it: the thread that queued the message
+     * (a disk engine's, after a read) or the one whose send just completed; {@code asys} (the
+     * network engine) when the queuing thread's engine is not known. One send is in flight at a
+     * time whichever engine runs it, so the order holds.
      */
     Sender(Asys asys, FileHandle socket, Consumer<Throwable> onBroken) {
         this.asys = asys;
@@ -54,7 +55,7 @@ final class Sender {
     void send(MemorySegment bytes, Asys engine, Runnable onDone) {
         queue.offer(new Message(bytes, engine, onDone));
         if (sending.compareAndSet(false, true)) {
-            pump();
+            pump(engine != null ? engine : asys);
         }
     }
 
@@ -67,13 +68,17 @@ final class Sender {
         broken = true;
     }
 
-    /** Starts the next send; the caller owns the {@code sending} flag. */
-    private void pump() {
+    /**
+     * Starts the next send on {@code current}, the engine whose thread runs this (the producer's,
+     * or the one whose send just completed): whichever message is next, it leaves from the thread
+     * at hand, with no hand-off to another engine's thread. The caller owns the {@code sending} flag.
+     */
+    private void pump(Asys current) {
         while (true) {
             if (broken) {
                 dropAll();
             } else {
-                MemorySegment out = nextBatch();
+                MemorySegment out = nextBatch(current);
                 if (out != null) {
                     sendFrom(out);
                     return;
@@ -88,18 +93,15 @@ final class Sender {
     }
 
     /** Takes the next message, or several small ones copied together; null if none is queued. */
-    private MemorySegment nextBatch() {
+    private MemorySegment nextBatch(Asys current) {
         Message first = queue.poll();
         if (first == null) {
             return null;
         }
         batch.add(first);
-        via = asys;
+        via = current;
         Message next = queue.peek();
         if (next == null || first.bytes.byteSize() > GATHER_ITEM_MAX) {
-            if (first.engine != null && first.bytes.byteSize() > GATHER_ITEM_MAX) {
-                via = first.engine;
-            }
             return first.bytes;
         }
         long used = 0;
@@ -123,12 +125,12 @@ final class Sender {
                 broken = true;
                 finishBatch();
                 onBroken.accept(t);
-                pump();
+                pump(via);
             } else if (n < out.byteSize()) {
                 sendFrom(out.asSlice(n));
             } else {
                 finishBatch();
-                pump();
+                pump(via);
             }
         });
     }
