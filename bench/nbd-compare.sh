@@ -42,6 +42,9 @@ if [ ! -f "$file" ] || [ "$(stat -c %s "$file")" -ne "$bytes" ]; then
   echo "creating $file ($size)" >&2
   head -c "$bytes" /dev/urandom > "$file"
 fi
+# Both servers serve from the page cache: read the file in first, or whichever runs first pays
+# the disk (a fio O_DIRECT job elsewhere may have dropped it).
+cat "$file" > /dev/null
 
 work="$(mktemp -d)"
 pids=()
