@@ -413,7 +413,7 @@ public final class Asys implements AutoCloseable {
     }
 
     private <T> AsysFuture<T> submit(Request<T> r) {
-        if (!r.done && inlineReads && r.op instanceof Op.Read read && readInline(r, read)) {
+        if (!r.done && inlineReads && !r.noWaitTried && r.op instanceof Op.Read read && readInline(r, read)) {
             return (AsysFuture<T>) r.future;
         }
         if (!r.done) {
@@ -476,12 +476,26 @@ public final class Asys implements AutoCloseable {
 
     public AsysFuture<Integer> read(FileHandle file, MemorySegment buffer, long offset) {
         if (cachedReads && defaultAttrMask == 0 && !engine.isClosed()) {
-            AsysFuture<Integer> cached = CachedRead.tryRead(file, buffer, offset);
-            if (cached != null) {
-                return cached;
+            int res = CachedRead.attempt(file, buffer, offset);
+            if (res == buffer.byteSize()) {
+                return CachedRead.completed(res);
+            }
+            if (res != CachedRead.NOT_TRIED) {
+                return readAfterNoWait(file, buffer, offset);
             }
         }
         return submit(new Op.Read(file, buffer, offset));
+    }
+
+    /**
+     * A read whose non-blocking attempt the caller already made on this thread and which did not
+     * complete there: the engine does the whole call without trying again (one system call less
+     * on every read that misses the page cache).
+     */
+    AsysFuture<Integer> readAfterNoWait(FileHandle file, MemorySegment buffer, long offset) {
+        Request<Integer> r = request(new Op.Read(file, buffer, offset), null);
+        r.noWaitTried = true;
+        return submit(r);
     }
 
     public AsysFuture<Integer> write(FileHandle file, MemorySegment buffer, long offset) {

@@ -131,7 +131,9 @@ public final class Blocking {
 
     /** pread: bytes read into {@code buffer} from {@code offset}; 0 at end of file. */
     public int read(FileHandle file, MemorySegment buffer, long offset) throws IOException {
-        if (tryNoWait && !file.isDirectIo() && offset >= 0 && buffer.isNative() && file.acquire()) {
+        // A read-only or closed buffer goes to the engine, which refuses it before any system call.
+        if (tryNoWait && !file.isDirectIo() && offset >= 0 && buffer.isNative() && !buffer.isReadOnly()
+                && buffer.scope().isAlive() && file.acquire()) {
             int res;
             try {
                 res = NoWaitRead.get().read(file.fd(), buffer, offset);
@@ -141,7 +143,9 @@ public final class Blocking {
             if (res >= 0) {
                 return res;
             }
-            // EAGAIN (not cached) or a file that cannot say (EOPNOTSUPP, ESPIPE): the engine does the real call.
+            // EAGAIN (not cached) or a file that cannot say (EOPNOTSUPP, ESPIPE): the engine does the
+            // real call, without a second attempt.
+            return await(asys.readAfterNoWait(file, buffer, offset));
         }
         if (direct != null && file.isDirectIo()) {
             return await(direct.submit(() -> asys.read(file, buffer, offset)));

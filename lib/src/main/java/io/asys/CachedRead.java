@@ -13,25 +13,32 @@ final class CachedRead {
     private CachedRead() {
     }
 
-    /** The completed future of the read, or {@code null}: submit it the ordinary way. */
-    static AsysFuture<Integer> tryRead(FileHandle file, MemorySegment buffer, long offset) {
+    /** What {@link #attempt} answers when it made no attempt (the read is not one for this path). */
+    static final int NOT_TRIED = Integer.MIN_VALUE;
+
+    /**
+     * Bytes read (the whole buffer when all of it was cached), a short count or {@code -errno}
+     * from the non-blocking attempt, or {@link #NOT_TRIED}. Only a whole buffer completes the read
+     * here; anything else goes to an engine, told the attempt was made so it does not repeat it.
+     */
+    static int attempt(FileHandle file, MemorySegment buffer, long offset) {
         long size = buffer.byteSize();
         if (offset < 0 || size == 0 || size > Asys.INLINE_READ_MAX || file.isDirectIo() || !buffer.isNative()
                 || buffer.isReadOnly() || !buffer.scope().isAlive() || !file.acquire()) {
-            return null;
+            return NOT_TRIED;
         }
-        int res;
         try {
-            res = NoWaitRead.get().read(file.fd(), buffer, offset);
+            return NoWaitRead.get().read(file.fd(), buffer, offset);
         } finally {
             // The hold kept the descriptor from being closed (and reused) under the call.
             file.release();
         }
-        if (res != size) {
-            return null;
-        }
+    }
+
+    /** A future completed with {@code bytes}. */
+    static AsysFuture<Integer> completed(int bytes) {
         AsysFuture<Integer> done = new AsysFuture<>();
-        done.complete(res);
+        done.complete(bytes);
         return done;
     }
 }

@@ -55,6 +55,21 @@ class AsysBlockingTest {
     }
 
     @Test
+    void readsIntoReadOnlyOrClosedBuffersAreRefusedBeforeAnySystemCall() throws Exception {
+        Path p = java.nio.file.Files.write(dir.resolve("ro"), pattern(64, 3));
+        FileHandle h = io.open(p, FileDescriptors.O_RDONLY, 0);
+        java.lang.foreign.MemorySegment backing = java.lang.foreign.Arena.ofAuto().allocate(16);
+        java.lang.foreign.MemorySegment readOnly = backing.asReadOnly();
+        assertThrows(RuntimeException.class, () -> io.read(h, readOnly, 0), "a read-only buffer");
+        assertEquals(-1, backing.mismatch(java.lang.foreign.Arena.ofAuto().allocate(16)), "nothing written into it");
+        java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined();
+        java.lang.foreign.MemorySegment closed = arena.allocate(16);
+        arena.close();
+        assertThrows(RuntimeException.class, () -> io.read(h, closed, 0), "a buffer whose arena is closed");
+        io.close(h);
+    }
+
+    @Test
     void fileCallsReturnAsPlainCallsDo() throws Exception {
         Path p = dir.resolve("f");
         byte[] data = pattern(10_000, 1);

@@ -67,6 +67,8 @@ public final class Request<T> {
     public String cpuUnsupported;
     /** A short read of the worker engine's non-blocking attempt (CACHE is decided by the full read), or -1. */
     public int nowaitResult = -1;
+    /** The submitter already tried RWF_NOWAIT on its thread and it did not complete the read: no engine tries again. */
+    public boolean noWaitTried;
     /** The io_uring engine's turn in which the SQE was submitted (for the path attribute). */
     public long submitTurn;
 

@@ -241,7 +241,7 @@ public final class WorkerEngine implements Engine {
             if (res == -Errno.EAGAIN) {
                 return false;
             }
-        } else if (r.op instanceof Op.Read read && !read.handle().isDirectIo() && read.offset() >= 0) {
+        } else if (r.op instanceof Op.Read read && !r.noWaitTried && !read.handle().isDirectIo() && read.offset() >= 0) {
             res = calls.tryReadNoWait(read.handle().fd(), read.buffer(), read.offset(), read.rwFlags());
             if (attributed && r.wants(Attribute.CACHE)) {
                 noteNoWaitRead(r, res, read.buffer().byteSize());
