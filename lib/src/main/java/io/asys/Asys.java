@@ -160,7 +160,9 @@ public final class Asys implements AutoCloseable {
      * {@code workers} (the worker engine: the submitting thread answers from the dentry cache with
      * openat2 RESOLVE_CACHED + statx + close, a worker when that would block). Measured here, the
      * lookup threads won by far on a warm tree: see docs/performance.md. Chains and operations
-     * with a timeout stay on the engine.
+     * with a timeout stay on the engine. With {@code lookup}, single opens and closes go there too
+     * unless {@code asys.lookup.ops=none}; the pool adds a thread when one blocks for good (an
+     * open of a FIFO without a writer), see docs/workers.md.
      */
     public static final String STATX_PROP_NAME = "asys.statx";
     public static final String STATX_DEFAULT = "lookup";

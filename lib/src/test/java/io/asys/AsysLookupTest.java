@@ -280,4 +280,46 @@ class AsysLookupTest {
                 asys.statxRoute()));
         withStatx(null, asys -> assertEquals("lookup", asys.statxRoute()));
     }
+
+    /**
+     * Opens of a FIFO without a writer block for good; more of them than the lookup pool has
+     * threads, and right behind them a plain open and a statx: those complete at once (the pool
+     * adds a thread while its own block), the FIFO opens complete when a writer comes, and the
+     * added threads leave once idle.
+     */
+    @Test
+    void opensThatBlockForGoodDoNotHoldUpTheLookupsBehindThem() throws Exception {
+        Path fifo = TypedApiTestSupport.mkfifo(dir.resolve("fifo"));
+        Path file = Files.write(dir.resolve("f"), new byte[11]);
+        withStatx(null, asys -> {
+            List<CompletableFuture<FileHandle>> blocked = new ArrayList<>();
+            for (int i = 0; i < io.asys.internal.workers.LookupPool.THREADS_DEFAULT + 1; i++) {
+                blocked.add(asys.open(fifo, FileDescriptors.O_RDONLY, 0));
+            }
+            CompletableFuture<FileHandle> plain = asys.open(file, FileDescriptors.O_RDONLY, 0);
+            CompletableFuture<Statx> st = asys.statx(file);
+            assertEquals(11, st.get(5, TimeUnit.SECONDS).size());
+            FileHandle h = plain.get(5, TimeUnit.SECONDS);
+            assertEquals(0, asys.close(h).get(5, TimeUnit.SECONDS));
+            for (CompletableFuture<FileHandle> f : blocked) {
+                assertTrue(!f.isDone(), "an open of a FIFO without a writer waits");
+            }
+            try (var writer = new java.io.FileOutputStream(fifo.toFile())) {
+                for (CompletableFuture<FileHandle> f : blocked) {
+                    FileHandle reader = f.get(5, TimeUnit.SECONDS);
+                    assertEquals(0, asys.close(reader).get(5, TimeUnit.SECONDS));
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (addedLookupThreads() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(0, addedLookupThreads(), "added lookup threads leave once idle");
+        });
+    }
+
+    private static long addedLookupThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("asys-lookup-added-")).count();
+    }
 }

@@ -203,20 +203,29 @@ public final class AsysWorkload implements Workload {
              * in a loop, so a long run of them never deepens the stack.
              */
             void next() {
+                next(System.nanoTime());
+            }
+
+            /**
+             * As {@link #next()}, at {@code now}: the clock read that recorded the last completion
+             * also stamps the next submission and checks the deadline (one read per operation,
+             * as the JDK loops do).
+             */
+            private void next(long now) {
                 while (true) {
                     long n = k;
                     k += step;
-                    if (counted && issued.getAndIncrement() >= spec.opsPerThread() || System.nanoTime() >= deadline) {
+                    if (counted && issued.getAndIncrement() >= spec.opsPerThread() || now >= deadline) {
                         finished.countDown();
                         return;
                     }
-                    t0 = System.nanoTime();
+                    t0 = now;
                     CompletableFuture<?> f = submit(n, buffer, random);
                     if (!f.isDone()) {
                         f.whenComplete((r, t) -> {
-                            record(r, t);
+                            long at = record(r, t);
                             recordAttributes(f);
-                            next();
+                            next(at);
                         });
                         return;
                     }
@@ -227,12 +236,13 @@ public final class AsysWorkload implements Workload {
                     } catch (RuntimeException e) {
                         t = e;
                     }
-                    record(r, t);
+                    now = record(r, t);
                     recordAttributes(f);
                 }
             }
 
-            private void record(Object r, Throwable t) {
+            /** Records a completion; returns the time it read. */
+            private long record(Object r, Throwable t) {
                 long now = System.nanoTime();
                 latency.recordValue(Math.max(0, now - t0));
                 if (t != null) {
@@ -244,6 +254,7 @@ public final class AsysWorkload implements Workload {
                 if (++done % PROGRESS_STEP == 0) {
                     progress.update(threadIndex, progressed.addAndGet(PROGRESS_STEP));
                 }
+                return now;
             }
         }
 

@@ -8,31 +8,45 @@ import io.asys.internal.engine.Completions;
 import io.asys.internal.engine.Engine;
 import io.asys.internal.engine.Request;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Path lookups (statx) as plain blocking system calls on a few platform threads, for
- * throughput: io_uring hands statx to its io-wq threads (slow), and the worker engine's
- * non-blocking inline form costs three system calls; here one {@code statx(2)} runs on a pool
- * thread, which may block on a cold lookup (the submitter never does). Many-to-many: any thread
- * submits into one lock-free queue; a pool thread completes the future itself, so callbacks
- * run on it, and the first request they submit is kept and run next by the same thread (no
- * hand-off, no wake-up) unless others wait in the queue (then it queues behind them: nobody
- * starves). A parked thread is woken only when a request arrives and it is parked. A call that
- * was slow marks the pool {@link #cold()} for a while: {@code Asys} then sends other threads'
- * lookups to the engine. Single requests without a timeout only; chains and timeouts stay with
- * the engines.
+ * Path lookups and descriptor calls (statx, openat, close) as plain blocking system calls on a
+ * few platform threads, for throughput: io_uring hands statx and open to its io-wq threads (a
+ * hand-off per call), and the worker engine's non-blocking inline forms cost more calls; here one
+ * system call runs on a pool thread, which may block (the submitter never does).
+ *
+ * <p>Many-to-many: any thread submits into one lock-free queue; a pool thread completes the
+ * future itself, so callbacks run on it, and the first request they submit is kept and run next
+ * by the same thread (no hand-off, no wake-up) unless others wait in the queue (then it queues
+ * behind them: nobody starves). A parked thread is woken only when a request arrives and it is
+ * parked.
+ *
+ * <p>Blocking, two time scales. A call that was slow marks the pool {@link #cold()} for a while:
+ * {@code Asys} then sends other threads' lookups to the engine, which waits for many at once. A
+ * call that does not return at all (an open of a FIFO without a writer, a hung network file
+ * system) would hold its thread for good: a watcher, awake only while requests wait, sees a
+ * thread still in the call it was in a tick earlier and, while fewer than the core count of
+ * threads are free, adds a thread (as io_uring's io-wq adds a worker when one blocks), up to
+ * {@link #MAX_THREADS_PROP_NAME}. Added threads leave after a second without work. Single
+ * requests without a timeout only; chains and timeouts stay with the engines.
  */
 public final class LookupPool implements Engine {
     /**
-     * Property: the pool's thread count. Default: one per processor, at least 2 (measured on 2
-     * cores: 2 threads beat 4, which preempt each other; more threads only help when lookups block
-     * on the disk, where {@code asys.statx=uring} lets io_uring's io-wq wait for many at once).
+     * Property: the pool's core thread count. Default: one per processor, at least 2 (measured on
+     * 2 cores: 2 threads beat 4, which preempt each other).
      */
     public static final String THREADS_PROP_NAME = "asys.lookup.threads";
     public static final int THREADS_DEFAULT = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    /** Property: at most this many threads, core and added, while calls block (default 64). */
+    public static final String MAX_THREADS_PROP_NAME = "asys.lookup.maxThreads";
+    public static final int MAX_THREADS_DEFAULT = 64;
 
     /**
      * Property: a call that takes longer than this many microseconds (default 100; a statx the
@@ -46,41 +60,89 @@ public final class LookupPool implements Engine {
     private static final long COLD_NANOS = 10_000_000L;
     private static final int SLOW_STEP = 32;
     private static final int COLD_SCORE = 128;
+    /** How often the watcher looks while requests wait: a call seen in two looks in a row blocks. */
+    private static final long WATCH_TICK_NANOS = 1_000_000L;
+    /** An added thread with no work for this long leaves. */
+    private static final long IDLE_LEAVE_NANOS = 1_000_000_000L;
+    private static final long CLOSE_WAIT_NANOS = 10_000_000_000L;
 
     /** Kept requests a thread runs in a row before it serves the queue (bounds what waiting ones wait for). */
     private static final int KEPT_RUNS = 16;
     private static final int RUNNING = 0;
     private static final int PARKED = 1;
+    private static final int LEFT = 2;
+
+    private static final VarHandle STATE;
+    private static final VarHandle CALLS;
+    private static final VarHandle WATCHER_IDLE;
+
+    static {
+        try {
+            var lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(Worker.class, "state", int.class);
+            CALLS = lookup.findVarHandle(Worker.class, "calls", long.class);
+            WATCHER_IDLE = lookup.findVarHandle(LookupPool.class, "watcherIdle", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ConcurrentLinkedQueue<Request<?>> queue = new ConcurrentLinkedQueue<>();
-    private final Thread[] threads;
-    /** Per thread: RUNNING or PARKED (published before its last look at the queue; see {@link #wakeOne}). */
-    private final AtomicIntegerArray state;
-    /** The request each thread runs now (for close: it waits for them). */
-    private final ThreadLocal<Slot> slot = new ThreadLocal<>();
+    private final int coreThreads;
+    private final int maxThreads;
+    /** The threads, core first; replaced (copy on write, under {@code this}) when one is added or leaves. */
+    private volatile Worker[] workers = new Worker[0];
+    private int added;
+    /** The pool thread running on this thread, if it is one. */
+    private final ThreadLocal<Worker> self = new ThreadLocal<>();
+    private final Thread watcher;
+    /** The watcher parks without a deadline: nothing waits (a submitter that finds every thread busy wakes it). */
+    @SuppressWarnings("unused") // through WATCHER_IDLE
+    private volatile boolean watcherIdle;
     private volatile boolean closing;
     /** Until when (nanoTime) lookups go to the engine instead: a call here was slow (cold cache). 0: never. */
     private volatile long coldUntil;
     private final long slowCallNanos = Long.getLong(SLOW_CALL_PROP_NAME, SLOW_CALL_MICROS_DEFAULT) * 1000;
 
-    /** A pool thread's own state: what its callbacks submitted for it to run next. */
-    private static final class Slot {
+    /** One pool thread and its state. */
+    private static final class Worker {
+        final boolean core;
+        Thread thread;
+        /** RUNNING, PARKED (published before its last look at the queue; see {@link #wakeOne}) or LEFT. */
+        volatile int state;
+        /** Calls begun and ended, each counted: odd while in a call. Written by its thread only. */
+        volatile long calls;
+        /** What the watcher saw in {@link #calls} at its last look (watcher only). */
+        long seenCalls;
+        /** Own state: what its callbacks submitted for it to run next. */
         Request<?> kept;
         boolean completing;
         int keptRuns;
         int slowScore;
+        /** When this thread's last call ended, or it last woke up (nanoTime). */
+        long lastEnd;
+
+        Worker(boolean core) {
+            this.core = core;
+        }
     }
 
     public LookupPool(int threadCount) {
+        this(threadCount, Math.max(threadCount, Integer.getInteger(MAX_THREADS_PROP_NAME, MAX_THREADS_DEFAULT)));
+    }
+
+    LookupPool(int threadCount, int maxThreads) {
         if (threadCount < 1) {
             throw new IllegalArgumentException(THREADS_PROP_NAME + " must be at least 1: " + threadCount);
         }
-        this.threads = new Thread[threadCount];
-        this.state = new AtomicIntegerArray(threadCount);
-        for (int i = 0; i < threadCount; i++) {
-            int index = i;
-            threads[i] = Thread.ofPlatform().daemon().name("asys-lookup-" + i).start(() -> work(index));
+        this.coreThreads = threadCount;
+        this.maxThreads = maxThreads;
+        synchronized (this) {
+            for (int i = 0; i < threadCount; i++) {
+                start(new Worker(true), "asys-lookup-" + i);
+            }
         }
+        this.watcher = Thread.ofPlatform().daemon().name("asys-lookup-watcher").start(this::watch);
     }
 
     /** A pool of the size {@code asys.lookup.threads} asks for. */
@@ -90,12 +152,13 @@ public final class LookupPool implements Engine {
 
     /**
      * Property: besides statx, which single operations the lookup threads take when asys routes
-     * statx to them: {@code openclose} (plain opens and closes too) or {@code none} (default).
+     * statx to them: {@code openclose} (plain opens and closes too, the default) or {@code none}.
      */
     public static final String OPS_PROP_NAME = "asys.lookup.ops";
-    private static final boolean OPEN_CLOSE = "openclose".equals(System.getProperty(OPS_PROP_NAME, "none"));
+    public static final String OPS_DEFAULT = "openclose";
+    private static final boolean OPEN_CLOSE = "openclose".equals(System.getProperty(OPS_PROP_NAME, OPS_DEFAULT));
 
-    /** Whether the pool runs this request: one statx (or open, close: see {@link #OPS_PROP_NAME}), no chain, no timeout. */
+    /** Whether the pool runs this request: one statx, open or close (see {@link #OPS_PROP_NAME}), no chain, no timeout. */
     public static boolean takes(Request<?> r) {
         return r.next == null && r.timeout == null
                 && (r.op instanceof Op.Statx || OPEN_CLOSE && (r.op instanceof Op.OpenAt || r.op instanceof Op.Close));
@@ -104,13 +167,13 @@ public final class LookupPool implements Engine {
     /**
      * Whether lookups submitted by this thread should go to the engine for now: a recent call on
      * this pool was slow (it waited for the disk, or its thread was preempted), see
-     * {@link #SLOW_CALL_PROP_NAME}. Never on a pool thread: its callback's next lookup is kept (the
-     * thread is not blocked), and the worker engine could complete it inline, in the callback,
-     * one stack frame deeper per lookup.
+     * {@link #SLOW_CALL_PROP_NAME}, or one blocks. Never on a pool thread: its callback's next
+     * lookup is kept (the thread is not blocked), and the worker engine could complete it inline,
+     * in the callback, one stack frame deeper per lookup.
      */
     public boolean cold() {
         long until = coldUntil;
-        if (until == 0 || slot.get() != null) {
+        if (until == 0 || self.get() != null) {
             return false;
         }
         if (System.nanoTime() - until < 0) {
@@ -118,6 +181,11 @@ public final class LookupPool implements Engine {
         }
         coldUntil = 0; // expired (a racing slow call may be overwritten: it re-marks on its next slow call)
         return false;
+    }
+
+    /** Threads now, core and added (for tests and diagnostics). */
+    public int threadCount() {
+        return workers.length;
     }
 
     @Override
@@ -131,7 +199,7 @@ public final class LookupPool implements Engine {
             reject(r);
             return;
         }
-        Slot own = slot.get();
+        Worker own = self.get();
         if (own != null && own.completing && own.kept == null) {
             // Submitted by a callback on a pool thread: it runs it next itself.
             own.kept = r;
@@ -146,23 +214,82 @@ public final class LookupPool implements Engine {
     }
 
     /**
-     * Unparks one parked thread, if any. A thread publishes PARKED before it looks at the queue a
-     * last time, and the submitter offered (a CAS, a full fence) before it reads the states: so
-     * either the thread sees the request or the submitter sees the thread parked (Dekker).
+     * Unparks one parked thread, if any; when every thread is busy, wakes the watcher if it
+     * sleeps. A thread publishes PARKED before it looks at the queue a last time, and the
+     * submitter offered (a CAS, a full fence) before it reads the states: so either the thread
+     * sees the request or the submitter sees the thread parked (Dekker). The watcher likewise.
      */
     private void wakeOne() {
-        for (int i = 0; i < threads.length; i++) {
-            if (state.get(i) == PARKED && state.compareAndSet(i, PARKED, RUNNING)) {
-                LockSupport.unpark(threads[i]);
+        for (Worker w : workers) {
+            if (w.state == PARKED && STATE.compareAndSet(w, PARKED, RUNNING)) {
+                LockSupport.unpark(w.thread);
                 return;
+            }
+        }
+        if (watcherIdle && WATCHER_IDLE.compareAndSet(this, true, false)) {
+            LockSupport.unpark(watcher);
+        }
+    }
+
+    private void start(Worker w, String name) {
+        Worker[] now = Arrays.copyOf(workers, workers.length + 1);
+        now[now.length - 1] = w;
+        workers = now;
+        w.thread = Thread.ofPlatform().daemon().name(name).start(() -> work(w));
+    }
+
+    private synchronized void leave(Worker w) {
+        Worker[] now = new Worker[workers.length - 1];
+        int i = 0;
+        for (Worker o : workers) {
+            if (o != w) {
+                now[i++] = o;
+            }
+        }
+        workers = now;
+    }
+
+    /**
+     * The watcher: asleep while nothing waits; while requests wait, looks every tick for threads
+     * still in the call they were in at the last look, and adds a thread while fewer than the
+     * core count are free (also marking the pool cold, so new lookups go to the engine).
+     */
+    private void watch() {
+        while (!closing) {
+            if (queue.isEmpty()) {
+                watcherIdle = true;
+                if (queue.isEmpty() && !closing) {
+                    LockSupport.park(this);
+                }
+                watcherIdle = false;
+                continue;
+            }
+            LockSupport.parkNanos(this, WATCH_TICK_NANOS);
+            int free = 0;
+            Worker[] ws = workers;
+            for (Worker w : ws) {
+                long calls = (long) CALLS.getOpaque(w);
+                boolean blocked = (calls & 1) != 0 && calls == w.seenCalls;
+                w.seenCalls = calls;
+                free += blocked ? 0 : 1;
+            }
+            if (free < coreThreads && !queue.isEmpty()) {
+                coldUntil = System.nanoTime() + COLD_NANOS;
+                addThread();
             }
         }
     }
 
-    private void work(int index) {
-        Slot own = new Slot();
-        slot.set(own);
+    private synchronized void addThread() {
+        if (!closing && workers.length < maxThreads) {
+            start(new Worker(false), "asys-lookup-added-" + added++);
+        }
+    }
+
+    private void work(Worker own) {
+        self.set(own);
         BlockingCalls calls = new BlockingCalls(new AtomicIntegerArray(0));
+        own.lastEnd = System.nanoTime();
         while (true) {
             Request<?> r = own.kept;
             own.kept = null;
@@ -176,21 +303,39 @@ public final class LookupPool implements Engine {
                 r = queue.poll();
             }
             if (r == null) {
-                if (closing) {
+                if (closing || !idle(own)) {
                     return;
                 }
-                state.set(index, PARKED);
-                if (queue.isEmpty() && !closing) {
-                    LockSupport.park(this);
-                }
-                state.set(index, RUNNING);
                 continue;
             }
             run(r, calls, own);
         }
     }
 
-    private void run(Request<?> r, BlockingCalls calls, Slot own) {
+    /** Parks until woken (a core thread) or for a while; false when an added thread left for good. */
+    private boolean idle(Worker own) {
+        own.state = PARKED;
+        if (queue.isEmpty() && !closing) {
+            if (own.core) {
+                LockSupport.park(this);
+            } else {
+                long parked = System.nanoTime();
+                LockSupport.parkNanos(this, IDLE_LEAVE_NANOS);
+                if (System.nanoTime() - parked >= IDLE_LEAVE_NANOS && STATE.compareAndSet(own, PARKED, LEFT)) {
+                    if (queue.isEmpty()) {
+                        leave(own);
+                        return false;
+                    }
+                    // A request came as it left, and no submitter can wake it now: it serves it.
+                }
+            }
+        }
+        own.state = RUNNING;
+        own.lastEnd = System.nanoTime();
+        return true;
+    }
+
+    private void run(Request<?> r, BlockingCalls calls, Worker own) {
         int res;
         if (r.cancelRequested || closing) {
             res = -Errno.ECANCELED;
@@ -201,18 +346,22 @@ public final class LookupPool implements Engine {
                 r.path = ExecutionPath.WORKER.ordinal();
                 cpu = r.wants(Attribute.CPU) ? calls.probes().threadCpuNanos() : 0;
             }
-            long began = System.nanoTime();
+            long n = own.calls;
+            CALLS.setRelease(own, n + 1);
             try {
                 res = calls.execute(r, Long.MAX_VALUE);
             } catch (RuntimeException e) {
                 r.itemFailure = e;
                 res = -Errno.ECANCELED;
             }
+            CALLS.setRelease(own, n + 2);
+            // One clock read per call: the time since the last call ended (or the thread woke)
+            // bounds this call's from above. A moving score of slow calls (1/8 decay, 256 when all
+            // are slow): more than half slow marks the pool cold. One slow call (a preemption)
+            // does not; about six in a row (a cold tree) do.
             long now = System.nanoTime();
-            // A moving score of this thread's slow calls (1/8 decay, 256 when all are slow): more
-            // than half slow marks the pool cold. One slow call (a preemption) does not; about six
-            // in a row (a cold tree) do.
-            own.slowScore += (now - began > slowCallNanos ? SLOW_STEP : 0) - (own.slowScore >> 3);
+            own.slowScore += (now - own.lastEnd > slowCallNanos ? SLOW_STEP : 0) - (own.slowScore >> 3);
+            own.lastEnd = now;
             if (own.slowScore > COLD_SCORE) {
                 coldUntil = now + COLD_NANOS;
             }
@@ -240,6 +389,11 @@ public final class LookupPool implements Engine {
         }
     }
 
+    /**
+     * Cancels a request: one still queued completes with ECANCELED at once; a running one cannot
+     * be interrupted (no signal reaches a pool thread) and completes with its real result when its
+     * call returns; a kept one sees {@code cancelRequested} before it runs.
+     */
     @Override
     public void cancel(Request<?> r) {
         r.cancelRequested = true;
@@ -258,24 +412,34 @@ public final class LookupPool implements Engine {
         return closing;
     }
 
-    /** Cancels what waits, lets running lookups finish, and returns once every thread stopped. */
+    /**
+     * Cancels what waits, lets running calls finish, and returns once every thread stopped, or
+     * after 10 s while a call still blocks (its thread completes that request when it returns).
+     */
     @Override
     public void close() {
-        if (closing) {
-            return;
+        Worker[] ws;
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            ws = workers;
         }
-        closing = true;
         for (Request<?> r; (r = queue.poll()) != null; ) {
             Completions.complete(r, -Errno.ECANCELED);
         }
-        for (Thread t : threads) {
-            LockSupport.unpark(t);
+        LockSupport.unpark(watcher);
+        for (Worker w : ws) {
+            LockSupport.unpark(w.thread);
         }
-        Thread self = Thread.currentThread();
-        for (Thread t : threads) {
-            if (t != self) {
+        Thread me = Thread.currentThread();
+        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        for (Worker w : ws) {
+            long left = deadline - System.nanoTime();
+            if (w.thread != me && left > 0) {
                 try {
-                    t.join(10_000);
+                    w.thread.join(java.time.Duration.ofNanos(left));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
