@@ -31,8 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code Asys} then sends other threads' lookups to the engine, which waits for many at once. A
  * call that does not return at all (an open of a FIFO without a writer, a hung network file
  * system) would hold its thread for good: a watcher, awake only while requests wait, sees a
- * thread still in the call it was in a tick earlier and, while fewer than the core count of
- * threads are free, adds a thread (as io_uring's io-wq adds a worker when one blocks), up to
+ * thread still in the call it was in a tick earlier and asleep in the kernel and, while fewer
+ * than the core count of threads are free, adds a thread (as io_uring's io-wq adds a worker when one blocks), up to
  * {@link #MAX_THREADS_PROP_NAME}. Added threads leave after a second without work. Single
  * requests without a timeout only; chains and timeouts stay with the engines.
  */
@@ -96,6 +96,8 @@ public final class LookupPool implements Engine {
     /** The pool thread running on this thread, if it is one. */
     private final ThreadLocal<Worker> self = new ThreadLocal<>();
     private final Thread watcher;
+    /** The watcher's reader of thread states. */
+    private final KernelThreadState states = new KernelThreadState();
     /** The watcher parks without a deadline: nothing waits (a submitter that finds every thread busy wakes it). */
     @SuppressWarnings("unused") // through WATCHER_IDLE
     private volatile boolean watcherIdle;
@@ -108,6 +110,8 @@ public final class LookupPool implements Engine {
     private static final class Worker {
         final boolean core;
         Thread thread;
+        /** Its kernel thread id (set by the thread as it starts; 0 before). */
+        volatile int tid;
         /** RUNNING, PARKED (published before its last look at the queue; see {@link #wakeOne}) or LEFT. */
         volatile int state;
         /** Calls begun and ended, each counted: odd while in a call. Written by its thread only. */
@@ -269,7 +273,9 @@ public final class LookupPool implements Engine {
             Worker[] ws = workers;
             for (Worker w : ws) {
                 long calls = (long) CALLS.getOpaque(w);
-                boolean blocked = (calls & 1) != 0 && calls == w.seenCalls;
+                // In the same call as at the last look, and asleep in the kernel (a thread that
+                // was preempted on a busy machine is not blocked: it goes on by itself).
+                boolean blocked = (calls & 1) != 0 && calls == w.seenCalls && w.tid > 0 && states.sleeping(w.tid);
                 w.seenCalls = calls;
                 free += blocked ? 0 : 1;
             }
@@ -288,6 +294,7 @@ public final class LookupPool implements Engine {
 
     private void work(Worker own) {
         self.set(own);
+        own.tid = KernelThreadState.currentTid();
         BlockingCalls calls = new BlockingCalls(new AtomicIntegerArray(0));
         own.lastEnd = System.nanoTime();
         while (true) {
