@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # File-metadata ops, asys against its peers, back to back on one tree:
 #   asys typed API on io_uring qd32 | on the worker engine qd32 | asys low-level ring qd32 |
+#   asys typed statx in batches (Op.StatxAll, 2 requests of 16 paths in flight: 32 statx) |
 #   asys jdk-sync | asys jdk-pool (2 threads) | C sync | C uring qd32
 # for each of statx, openclose, mkdir-unlink. One warm-up round of every run first (short),
 # then the measured round; prints a table of ops/s (and CPU µs per op) and keeps every
@@ -10,7 +11,7 @@
 #        WARMUP   seconds per warm-up run (default 1)
 #        ASYS     the asys command (default: the repo's ./asys launcher)
 #        OPS      ops to run (default "statx openclose mkdir-unlink")
-#        LABELS   runs to do (default: all seven)
+#        LABELS   runs to do (default: all eight; asys-batch runs statx only)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,6 +36,7 @@ run() { # $1 op, $2 label, $3 seconds
   local op="$1" label="$2" s="$3"
   case "$label" in
     asys-typed) "${ASYS[@]}" bench --op "$op" --engine typed-uring --qd 32 --dir "$DIR" --files "$FILES" --seconds "$s" --json ;;
+    asys-batch) "${ASYS[@]}" bench --op "$op" --engine typed-uring --qd 2 --batch 16 --dir "$DIR" --files "$FILES" --seconds "$s" --json ;;
     asys-workers) "${ASYS[@]}" bench --op "$op" --engine workers --qd 32 --dir "$DIR" --files "$FILES" --seconds "$s" --json ;;
     asys-uring) "${ASYS[@]}" bench --op "$op" --engine uring --qd 32 --dir "$DIR" --files "$FILES" --seconds "$s" --json ;;
     asys-jdk-sync) "${ASYS[@]}" bench --op "$op" --engine jdk-sync --dir "$DIR" --files "$FILES" --seconds "$s" --json ;;
@@ -44,10 +46,10 @@ run() { # $1 op, $2 label, $3 seconds
   esac
 }
 
-labels="${LABELS:-asys-typed asys-workers asys-uring asys-jdk-sync asys-jdk-pool c-sync c-uring}"
+labels="${LABELS:-asys-typed asys-batch asys-workers asys-uring asys-jdk-sync asys-jdk-pool c-sync c-uring}"
 printf '%-13s' op; for l in $labels; do printf ' %18s' "$l"; done; echo
 for op in $OPS; do
-  applies() { [ "$op" != mkdir-unlink ] || { [ "$1" != asys-typed ] && [ "$1" != asys-workers ]; }; }
+  applies() { { [ "$op" = statx ] || [ "$1" != asys-batch ]; } && { [ "$op" != mkdir-unlink ] || { [ "$1" != asys-typed ] && [ "$1" != asys-workers ]; }; }; }
   for l in $labels; do applies "$l" && run "$op" "$l" "$WARMUP" >/dev/null; done
   printf '%-13s' "$op"
   for l in $labels; do

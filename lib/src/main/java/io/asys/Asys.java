@@ -528,6 +528,15 @@ public final class Asys implements AutoCloseable {
         return submit(new Op.Statx(path, 0, Statx.STATX_BASIC_STATS | Statx.STATX_BTIME));
     }
 
+    /**
+     * statx of many paths as one request ({@link Op.StatxAll}): one hand-off and one future for
+     * the batch, one result or errno per path. For listing-sized work (a directory's entries) it
+     * costs a fraction of one future per path.
+     */
+    public AsysFuture<StatxResults> statx(java.util.List<Path> paths) {
+        return submit(new Op.StatxAll(paths, 0, Statx.STATX_BASIC_STATS | Statx.STATX_BTIME));
+    }
+
     /** statx of a symbolic link itself (AT_SYMLINK_NOFOLLOW). */
     public AsysFuture<Statx> lstatx(Path path) {
         return submit(new Op.Statx(path, Op.AT_SYMLINK_NOFOLLOW, Statx.STATX_BASIC_STATS | Statx.STATX_BTIME));

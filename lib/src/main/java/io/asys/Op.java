@@ -178,6 +178,39 @@ public sealed interface Op<T> {
         }
     }
 
+    /**
+     * statx of many paths in one request: one hand-off and one future for the batch, run one
+     * statx(2) after the other on the lookup threads or a worker (io_uring has no batch opcode:
+     * on the io_uring engine it runs on the worker engine). Each path gets its own result or errno
+     * ({@link io.asys.StatxResults}); the raw result is the number of paths.
+     */
+    record StatxAll(java.util.List<Path> files, int flags, int mask, byte[][] cPaths) implements Op<io.asys.StatxResults> {
+        public StatxAll(java.util.List<Path> files, int flags, int mask) {
+            this(java.util.List.copyOf(files), flags, mask, cStrings(files));
+        }
+
+        private static byte[][] cStrings(java.util.List<Path> files) {
+            byte[][] c = new byte[files.size()][];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = Op.cString(files.get(i));
+            }
+            return c;
+        }
+
+        public String name() {
+            return "statx";
+        }
+
+        public String path() {
+            return files.isEmpty() ? "(no paths)" : files.get(0) + (files.size() > 1 ? " and " + (files.size() - 1) + " more" : "");
+        }
+
+        /** Never called: the engine collects the results into the request. */
+        public io.asys.StatxResults result(int res) {
+            throw new IllegalStateException("the statx results are collected by the engine");
+        }
+    }
+
     record RenameAt(Path from, Path to, int flags, byte[] cFrom, byte[] cTo) implements CountOp {
         public RenameAt(Path from, Path to, int flags) {
             this(from, to, flags, Op.cString(from), Op.cString(to));

@@ -59,6 +59,20 @@ class MetaBenchTest {
     }
 
     @Test
+    void statxInBatchesCountsEveryPath(@TempDir Path dir) {
+        CliRun r = run("bench", "--op", "statx", "--engine", "workers", "--dir", dir.resolve("tree").toString(),
+                "--files", "200", "--qd", "2", "--batch", "16", "--ops", "512", "--json");
+        assertEquals(0, r.exit(), r.err() + r.out());
+        String json = r.out().trim();
+        assertEquals(512, number(json, "ops"), json);
+        assertEquals(0, number(json, "errors"), json);
+        assertEquals(16, number(json, "batch"), json);
+        CliRun refused = run("bench", "--op", "openclose", "--engine", "workers", "--batch", "16");
+        assertEquals(2, refused.exit());
+        assertTrue(refused.err().contains("--op statx only"), refused.err());
+    }
+
+    @Test
     void anExistingTreeIsReusedSilently(@TempDir Path dir) {
         Path tree = dir.resolve("tree");
         assertEquals(0, run("bench", "--op", "statx", "--engine", "jdk-sync", "--dir", tree.toString(),

@@ -36,6 +36,8 @@ public final class AsysWorkload implements Workload {
 
     /** statx: one operation per file of the tree, built before the run (operations are immutable, reusable). */
     private Op.Statx[] statx;
+    /** statx with --batch N: one request per N consecutive files, built before the run. */
+    private Op.StatxAll[] statxBatches;
     /** openclose: the files' paths, built before the run, as the peers build theirs. */
     private Path[] paths;
 
@@ -43,7 +45,16 @@ public final class AsysWorkload implements Workload {
     public void prepare(BenchSpec spec) throws Exception {
         asys = Asys.open(engine);
         asys.defaultAttributes(attributes);
-        if (spec.op().equals("statx")) {
+        if (spec.op().equals("statx") && spec.batch() > 1) {
+            statxBatches = new Op.StatxAll[spec.files() / spec.batch()];
+            for (int b = 0; b < statxBatches.length; b++) {
+                java.util.List<Path> files = new java.util.ArrayList<>(spec.batch());
+                for (int k = b * spec.batch(); k < (b + 1) * spec.batch(); k++) {
+                    files.add(Path.of(MetaTree.file(spec.dir(), spec.files(), k)));
+                }
+                statxBatches[b] = new Op.StatxAll(files, 0, 0x7ff);
+            }
+        } else if (spec.op().equals("statx")) {
             statx = new Op.Statx[spec.files()];
             for (int k = 0; k < statx.length; k++) {
                 statx[k] = new Op.Statx(Path.of(MetaTree.file(spec.dir(), spec.files(), k)), 0, 0x7ff);
@@ -113,6 +124,8 @@ public final class AsysWorkload implements Workload {
         final long blocks;
         final long start = System.nanoTime();
         final long deadline;
+        /** System calls one request makes: a statx batch makes one per path, the rest one. */
+        final int callsPerRequest;
 
         Run(BenchSpec spec, FileHandle file, int threadIndex, Progress progress) {
             this.spec = spec;
@@ -124,6 +137,7 @@ public final class AsysWorkload implements Workload {
             this.blocks = Math.max(1, spec.size() / spec.bs());
             this.deadline = start + Math.min(spec.durationNanos(), Long.MAX_VALUE - start);
             this.loops = new Loop[spec.qd()];
+            this.callsPerRequest = statxBatches != null ? spec.batch() : 1;
         }
 
         void start() {
@@ -215,7 +229,7 @@ public final class AsysWorkload implements Workload {
                 while (true) {
                     long n = k;
                     k += step;
-                    if (counted && issued.getAndIncrement() >= spec.opsPerThread() || now >= deadline) {
+                    if (counted && issued.getAndAdd(callsPerRequest) >= spec.opsPerThread() || now >= deadline) {
                         finished.countDown();
                         return;
                     }
@@ -251,8 +265,19 @@ public final class AsysWorkload implements Workload {
                     bytes += count;
                 }
                 last = now;
-                if (++done % PROGRESS_STEP == 0) {
-                    progress.update(threadIndex, progressed.addAndGet(PROGRESS_STEP));
+                long calls = 1;
+                if (r instanceof io.asys.StatxResults batch) {
+                    // A batch is batch.size() statx calls (paths that failed count as errors, as single ones do).
+                    calls = batch.size();
+                    for (int i = 0; i < batch.size(); i++) {
+                        errors += batch.succeeded(i) ? 0 : 1;
+                    }
+                }
+                long before = done;
+                done += calls;
+                if (done / PROGRESS_STEP != before / PROGRESS_STEP) {
+                    progress.update(threadIndex, progressed.addAndGet(done / PROGRESS_STEP * PROGRESS_STEP
+                            - before / PROGRESS_STEP * PROGRESS_STEP));
                 }
                 return now;
             }
@@ -270,6 +295,9 @@ public final class AsysWorkload implements Workload {
             }
             if (statx != null) {
                 return asys.submit(statx[(int) (n % statx.length)]);
+            }
+            if (statxBatches != null) {
+                return asys.submit(statxBatches[(int) (n % statxBatches.length)]);
             }
             if (paths != null) {
                 return asys.open(paths[(int) (n % paths.length)], 0, 0).thenCompose(asys::close);

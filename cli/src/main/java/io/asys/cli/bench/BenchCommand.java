@@ -74,7 +74,8 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "32")
     int qd;
 
-    @Option(names = "--batch", description = "entries prepared per submit (default: the queue depth; 4 with --direct; 32 for nop)")
+    @Option(names = "--batch", description = "entries prepared per submit (default: the queue depth; 4 with --direct; 32 for nop); "
+            + "on typed-uring and workers with --op statx: paths per statx request (Op.StatxAll, default 1), --qd requests in flight")
     Integer batch;
 
     @Option(names = "--direct", arity = "0..1", fallbackValue = "true", converter = FioOptions.Flag.class,
@@ -151,7 +152,10 @@ public final class BenchCommand implements Callable<Integer> {
         int effectiveQd = queued ? qd : 1;
         // Default batch: everything ready at once, except with O_DIRECT, where batches of 4 kept the
         // virtio disk measured here as busy as fio's one-at-a-time submission and 32 did not.
-        int effectiveBatch = !uring && !kaio ? 1 : batch != null ? batch : op.equals("nop") ? 32 : direct ? Math.min(qd, 4) : qd;
+        // On the typed engines --batch is for statx only: paths per request (Op.StatxAll), --qd requests in flight.
+        boolean typed = engine.equals("typed-uring") || engine.equals("workers");
+        int effectiveBatch = typed ? (batch != null ? batch : 1)
+                : !uring && !kaio ? 1 : batch != null ? batch : op.equals("nop") ? 32 : direct ? Math.min(qd, 4) : qd;
         int effectiveThreads = threads != null ? threads : engine.equals("jdk-pool") ? 2 : 1;
         Path root = dir.toAbsolutePath().normalize();
         BenchSpec spec = new BenchSpec(op, file, size, (int) bs, effectiveQd, effectiveBatch, direct, seconds, ops,
@@ -195,6 +199,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (batch != null && (batch < 1 || batch > 4096)) {
             return "--batch must be in 1..4096";
+        }
+        if (batch != null && batch > 1 && (engine.equals("typed-uring") || engine.equals("workers")) && !op.equals("statx")) {
+            return "on engine " + engine + " --batch applies to --op statx only (paths per request)";
         }
         if (threads != null && (threads < 1 || threads > (vt ? 100_000 : 256))) {
             return "--threads must be in 1.." + (vt ? 100_000 : 256);

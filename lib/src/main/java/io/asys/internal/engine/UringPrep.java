@@ -71,6 +71,7 @@ final class UringPrep {
             case Op.MsgRing x -> IORING_OP_MSG_RING;
             case Op.ReadFixed x -> IORING_OP_READ_FIXED;
             case Op.WriteFixed x -> IORING_OP_WRITE_FIXED;
+            case Op.StatxAll x -> NO_OPCODE;
         };
     }
 
@@ -131,8 +132,14 @@ final class UringPrep {
     }
 
     /** Null if the running kernel has the opcode, else why the operation cannot run. */
+    /** What {@link #opcode} says for an operation io_uring has no opcode for (it runs on the worker engine). */
+    static final int NO_OPCODE = -1;
+
     static String unsupported(Op<?> op) {
         int opcode = opcode(op);
+        if (opcode == NO_OPCODE) {
+            return "no io_uring opcode for " + op.getClass().getSimpleName() + " (a batch of system calls)";
+        }
         if (AVOIDED.get(opcode) && IoUringSupport.isSupported(opcode)) {
             return IoUringAbi.opName(opcode) + " is avoided (" + AVOID_PROP_NAME + ")";
         }
@@ -207,6 +214,8 @@ final class UringPrep {
             case Op.ReadFixed x -> sqe.prepReadFixed(x.handle().fd(), x.buffers(), x.index(), x.bufferOffset(), x.length(), x.offset());
             case Op.WriteFixed x -> sqe.prepWriteFixed(x.handle().fd(), x.buffers(), x.index(), x.bufferOffset(), x.length(),
                     x.offset());
+            // Routed to the worker engine before it reaches the ring (see unsupported).
+            case Op.StatxAll x -> throw new IllegalStateException("statx batches run on the worker engine");
         }
     }
 

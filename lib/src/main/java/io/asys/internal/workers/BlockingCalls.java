@@ -69,6 +69,7 @@ final class BlockingCalls {
             case Op.OpenAt o -> call(OPENAT, Op.AT_FDCWD, path(0, o.cPath()), o.flags() | O_CLOEXEC, o.mode(), 0);
             case Op.Statx o -> statx(r, call(STATX, Op.AT_FDCWD, path(0, o.cPath()), o.flags(), o.mask(),
                     scratchStatx()));
+            case Op.StatxAll o -> statxAll(r, o);
             case Op.RenameAt o -> call(RENAMEAT2, Op.AT_FDCWD, path(0, o.cFrom()), Op.AT_FDCWD, path(1, o.cTo()), o.flags());
             case Op.UnlinkAt o -> call(UNLINKAT, Op.AT_FDCWD, path(0, o.cPath()), o.flags(), 0, 0);
             case Op.MkdirAt o -> call(MKDIRAT, Op.AT_FDCWD, path(0, o.cPath()), o.mode(), 0, 0);
@@ -141,6 +142,31 @@ final class BlockingCalls {
 
     private long scratchStatx() {
         return native_.statx().address();
+    }
+
+    /**
+     * statx of each path in turn; the results go into the request, the raw result is the number
+     * of paths. A cancel seen between two calls ends the batch: the paths not reached report
+     * ECANCELED.
+     */
+    private int statxAll(Request<?> r, Op.StatxAll o) {
+        int n = o.cPaths().length;
+        io.asys.Statx[] results = new io.asys.Statx[n];
+        int[] errnos = new int[n];
+        for (int i = 0; i < n; i++) {
+            if (r.cancelRequested) {
+                java.util.Arrays.fill(errnos, i, n, Errno.ECANCELED);
+                break;
+            }
+            int res = call(STATX, Op.AT_FDCWD, path(0, o.cPaths()[i]), o.flags(), o.mask(), scratchStatx());
+            if (res >= 0) {
+                results[i] = io.asys.Statx.decode(native_.statx());
+            } else {
+                errnos[i] = -res;
+            }
+        }
+        r.value = new io.asys.StatxResults(o.files(), results, errnos);
+        return n;
     }
 
     /** A successful statx leaves its decoded result in the request (the buffer is this thread's). */

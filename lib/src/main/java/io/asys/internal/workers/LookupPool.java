@@ -162,10 +162,19 @@ public final class LookupPool implements Engine {
     public static final String OPS_DEFAULT = "openclose";
     private static final boolean OPEN_CLOSE = "openclose".equals(System.getProperty(OPS_PROP_NAME, OPS_DEFAULT));
 
-    /** Whether the pool runs this request: one statx, open or close (see {@link #OPS_PROP_NAME}), no chain, no timeout. */
+    /**
+     * Whether the pool runs this request: one statx or batch of statx, open or close (see
+     * {@link #OPS_PROP_NAME}), no chain, no timeout.
+     */
     public static boolean takes(Request<?> r) {
         return r.next == null && r.timeout == null
-                && (r.op instanceof Op.Statx || OPEN_CLOSE && (r.op instanceof Op.OpenAt || r.op instanceof Op.Close));
+                && (r.op instanceof Op.Statx || r.op instanceof Op.StatxAll
+                        || OPEN_CLOSE && (r.op instanceof Op.OpenAt || r.op instanceof Op.Close));
+    }
+
+    /** How many system calls a request makes here (a batch makes one per path). */
+    private static int callsIn(Request<?> r) {
+        return r.op instanceof Op.StatxAll all ? Math.max(1, all.cPaths().length) : 1;
     }
 
     /**
@@ -367,7 +376,7 @@ public final class LookupPool implements Engine {
             // are slow): more than half slow marks the pool cold. One slow call (a preemption)
             // does not; about six in a row (a cold tree) do.
             long now = System.nanoTime();
-            own.slowScore += (now - own.lastEnd > slowCallNanos ? SLOW_STEP : 0) - (own.slowScore >> 3);
+            own.slowScore += (now - own.lastEnd > slowCallNanos * callsIn(r) ? SLOW_STEP : 0) - (own.slowScore >> 3);
             own.lastEnd = now;
             if (own.slowScore > COLD_SCORE) {
                 coldUntil = now + COLD_NANOS;
