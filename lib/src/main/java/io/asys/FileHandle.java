@@ -1,7 +1,6 @@
 package io.asys;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
 /**
@@ -17,7 +16,17 @@ public final class FileHandle {
     private final String path;
     private final boolean directIo;
     /** In-flight count in the low bits, CLOSING once close was asked for. */
-    private final AtomicLong state = new AtomicLong();
+    /** Operations in flight, plus CLOSING once close was asked for (through STATE: no AtomicLong per handle). */
+    private volatile long state;
+    private static final java.lang.invoke.VarHandle STATE;
+
+    static {
+        try {
+            STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(FileHandle.class, "state", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private volatile IntFunction<CompletableFuture<Integer>> closer;
 
@@ -56,7 +65,7 @@ public final class FileHandle {
     }
 
     public boolean isOpen() {
-        return (state.get() & CLOSING) == 0;
+        return (state & CLOSING) == 0;
     }
 
     /** Completes with 0 once the descriptor is closed, or with the close's failure. */
@@ -67,11 +76,11 @@ public final class FileHandle {
     /** Takes a hold for an operation about to be submitted; false if the handle is closing. */
     boolean acquire() {
         while (true) {
-            long s = state.get();
+            long s = state;
             if ((s & CLOSING) != 0) {
                 return false;
             }
-            if (state.compareAndSet(s, s + 1)) {
+            if (STATE.compareAndSet(this, s, s + 1)) {
                 return true;
             }
         }
@@ -79,7 +88,7 @@ public final class FileHandle {
 
     /** Drops a hold; the last one after close was asked for runs the close. */
     void release() {
-        if (state.decrementAndGet() == CLOSING) {
+        if ((long) STATE.getAndAdd(this, -1L) - 1 == CLOSING) {
             runClose();
         }
     }
@@ -88,11 +97,11 @@ public final class FileHandle {
     boolean startClose(IntFunction<CompletableFuture<Integer>> closer) {
         this.closer = closer;
         while (true) {
-            long s = state.get();
+            long s = state;
             if ((s & CLOSING) != 0) {
                 return false;
             }
-            if (state.compareAndSet(s, s | CLOSING)) {
+            if (STATE.compareAndSet(this, s, s | CLOSING)) {
                 if (s == 0) {
                     runClose();
                 }
@@ -102,7 +111,7 @@ public final class FileHandle {
     }
 
     long inFlight() {
-        return state.get() & ~CLOSING;
+        return state & ~CLOSING;
     }
 
     private void runClose() {

@@ -48,6 +48,22 @@ public sealed interface Op<T> {
 
     /** A string as the kernel takes it: UTF-8, NUL-terminated. */
     static byte[] cString(String text) {
+        int n = text.length();
+        byte[] ascii = new byte[n + 1];
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == 0) {
+                throw new IllegalArgumentException("contains a NUL byte: " + text);
+            }
+            if (c >= 0x80) {
+                return cStringUtf8(text);
+            }
+            ascii[i] = (byte) c;
+        }
+        return ascii; // the usual case, one array: ASCII is UTF-8 as it stands
+    }
+
+    private static byte[] cStringUtf8(String text) {
         byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         for (byte b : utf8) {
             if (b == 0) {
