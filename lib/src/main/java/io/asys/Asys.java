@@ -3,7 +3,6 @@ package io.asys;
 import io.asys.internal.engine.Request;
 import io.asys.internal.engine.Engine;
 import io.asys.internal.engine.UringEngine;
-import io.asys.internal.workers.LookupPool;
 import io.asys.internal.workers.WorkerEngine;
 import io.asys.internal.linux.Syscall;
 import io.asys.uring.IoUringConfig;
@@ -27,19 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Asys implements AutoCloseable {
     /** The engine that runs what it can (io_uring when available). */
     private final Engine engine;
-    /** The worker engine for operations the primary cannot run (opcodes this kernel lacks); made on first use. */
-    private volatile WorkerEngine fallback;
-    /** Set by close, under this object's lock, so no fallback engine is made after it. */
+    /** Where each request runs (the engine, the lookup threads, a worker engine); owns and closes them. */
+    private final Routing routing;
+    /** Set by close, under this object's lock: no message thread is made after it. */
     private boolean closed;
     private final String engineName;
-    private final java.util.List<String> routes;
-    private final boolean statxOnWorkers;
-    /** statx runs on the lookup threads ({@link #STATX_PROP_NAME}{@code =lookup}, the default). */
-    private final boolean statxOnLookup;
-    /** The lookup threads, made on first use. */
-    private volatile LookupPool lookup;
-    private final java.util.concurrent.atomic.AtomicReference<LookupPool> lookupForCleaner =
-            new java.util.concurrent.atomic.AtomicReference<>();
     private final boolean inlineReads;
     /** Reads try {@link CachedRead} before any request is made (workers always; io_uring with inline reads). */
     private final boolean cachedReads;
@@ -54,34 +45,19 @@ public final class Asys implements AutoCloseable {
     /** Stops the engines of an Asys that was never closed (on its own thread: a stop may wait for a drain). */
     private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create(
             Thread.ofPlatform().daemon().name("asys-cleaner").factory());
-    /** The fallback engine once made, for the cleaner (which must not reach this object). */
-    private final java.util.concurrent.atomic.AtomicReference<WorkerEngine> fallbackForCleaner =
-            new java.util.concurrent.atomic.AtomicReference<>();
     private final java.lang.ref.Cleaner.Cleanable cleanable;
 
-    /** Stops the engines and the raw workers, once: by {@link #close} or by the cleaner. */
-    private record Shutdown(Engine engine, java.util.concurrent.atomic.AtomicReference<WorkerEngine> fallback,
-                            java.util.concurrent.atomic.AtomicReference<LookupPool> lookup,
-                            ExecutorService rawWorkers) implements Runnable {
+    /** Stops the engines and the raw workers, once: by {@link #close} or by the cleaner (it must not reach the Asys). */
+    private record Shutdown(Routing routing, ExecutorService rawWorkers) implements Runnable {
         @Override
         public void run() {
-            engine.close();
-            WorkerEngine w = fallback.get();
-            if (w != null) {
-                w.close();
-            }
-            LookupPool l = lookup.get();
-            if (l != null) {
-                l.close();
-            }
+            routing.close();
             rawWorkers.shutdown();
         }
     }
 
     private Asys(Engine engine, String engineName, String engineCause, int rawThreads) {
-        this.routes = engine instanceof UringEngine ? workerRoutesHere() : java.util.List.of();
-        this.statxOnWorkers = engine instanceof UringEngine && statxOnWorkers();
-        this.statxOnLookup = statxRoute(engine).equals("lookup");
+        this.routing = new Routing(engine);
         this.inlineReads = engine instanceof UringEngine
                 && Boolean.parseBoolean(System.getProperty(INLINE_READS_PROP_NAME, "true"));
         this.cachedReads = inlineReads || engine instanceof WorkerEngine;
@@ -90,7 +66,7 @@ public final class Asys implements AutoCloseable {
         this.engineCause = engineCause;
         this.rawWorkers = Executors.newFixedThreadPool(rawThreads,
                 Thread.ofPlatform().daemon().name("asys-raw-", 0).factory());
-        this.cleanable = CLEANER.register(this, new Shutdown(engine, fallbackForCleaner, lookupForCleaner, rawWorkers));
+        this.cleanable = CLEANER.register(this, new Shutdown(routing, rawWorkers));
     }
 
     /** Property choosing the engine: {@code auto} (default), {@code uring} or {@code workers}. */
@@ -144,12 +120,12 @@ public final class Asys implements AutoCloseable {
      * with some operations sent to the worker engine: see {@link #workerRoutes()}).
      */
     public String engine() {
-        return engineName.equals("uring") && !routes.isEmpty() ? "hybrid" : engineName;
+        return engineName.equals("uring") && !routing.routes.isEmpty() ? "hybrid" : engineName;
     }
 
     /** What runs on the worker engine although io_uring runs the rest, and why (empty when not hybrid). */
     public java.util.List<String> workerRoutes() {
-        return routes;
+        return routing.routes;
     }
 
     /**
@@ -169,32 +145,7 @@ public final class Asys implements AutoCloseable {
 
     /** What a new io_uring-based instance would send to workers here, and why. */
     public static java.util.List<String> workerRoutesHere() {
-        java.util.List<String> routes = new java.util.ArrayList<>();
-        if (statxOnWorkers()) {
-            routes.add("statx: " + STATX_PROP_NAME + "=workers (cached lookups answered inline instead of io-wq)");
-        }
-        routes.addAll(UringEngine.missingOpcodes());
-        return java.util.List.copyOf(routes);
-    }
-
-    private static boolean statxOnWorkers() {
-        return statxSetting().equals("workers");
-    }
-
-    /** The {@link #STATX_PROP_NAME} setting, checked. */
-    private static String statxSetting() {
-        String v = System.getProperty(STATX_PROP_NAME, STATX_DEFAULT);
-        return switch (v) {
-            case "lookup", "workers", "uring" -> v;
-            default -> throw new IllegalArgumentException("unknown " + STATX_PROP_NAME + " '" + v
-                    + "': use lookup, uring or workers");
-        };
-    }
-
-    /** Where statx goes on this engine: {@code lookup}, {@code uring} or {@code workers}. */
-    private static String statxRoute(Engine engine) {
-        String v = statxSetting();
-        return engine instanceof UringEngine || v.equals("lookup") ? v : "workers";
+        return Routing.workerRoutesHere();
     }
 
     /**
@@ -203,26 +154,7 @@ public final class Asys implements AutoCloseable {
      * (io_uring's STATX) or {@code workers} (the worker engine). Chains and timeouts stay on the engine.
      */
     public String statxRoute() {
-        return statxOnLookup ? "lookup" : statxOnWorkers || engine instanceof WorkerEngine
-                || !UringEngine.runs(io.asys.uring.IoUringAbi.IORING_OP_STATX) ? "workers" : "uring";
-    }
-
-    private LookupPool lookup() {
-        LookupPool l = lookup;
-        if (l == null) {
-            synchronized (this) {
-                l = lookup;
-                if (closed) {
-                    return null;
-                }
-                if (l == null) {
-                    l = LookupPool.ofDefaultSize();
-                    lookup = l;
-                    lookupForCleaner.set(l);
-                }
-            }
-        }
-        return l;
+        return routing.statxRoute();
     }
 
     /** Why the worker engine runs instead of io_uring, or {@code null} when io_uring runs. */
@@ -232,64 +164,8 @@ public final class Asys implements AutoCloseable {
 
     /** Requests waiting for a worker (worker engine only; 0 on io_uring, whose queue is the kernel's). */
     public int queued() {
-        WorkerEngine w = engine instanceof WorkerEngine we ? we : fallback;
+        WorkerEngine w = routing.workers();
         return w == null ? 0 : w.queued();
-    }
-
-    private Engine engineFor(Request<?> head) {
-        if (statxOnLookup && LookupPool.takes(head) && !engine.isClosed()) {
-            LookupPool l = lookup();
-            // Cold lookups (a recent one waited for the disk) go to the engine, which waits for many at once.
-            if (l != null && !l.cold()) {
-                return l;
-            }
-        }
-        if (engine instanceof UringEngine) {
-            for (Request<?> r = head; r != null; r = r.next) {
-                if (UringEngine.unsupported(r.op) != null || r.op instanceof Op.MsgRing m && m.targetRingFd() < 0
-                        || statxOnWorkers && r.op instanceof Op.Statx && head.next == null || directAtFilePosition(r.op)) {
-                    return fallback();
-                }
-            }
-        }
-        return engine;
-    }
-
-    /**
-     * An O_DIRECT read or write at the file position (offset -1). io_uring updates the position
-     * only when such a call completes at once; an asynchronous direct I/O completes without moving
-     * it (6.18: three reads at -1 read the first block three times), where the system call moves
-     * it by what it read. The worker engine runs these, so the position means what it means.
-     */
-    private static boolean directAtFilePosition(Op<?> op) {
-        return switch (op) {
-            case Op.Read o -> o.offset() == -1 && o.handle().isDirectIo();
-            case Op.Write o -> o.offset() == -1 && o.handle().isDirectIo();
-            case Op.Readv o -> o.offset() == -1 && o.handle().isDirectIo();
-            case Op.Writev o -> o.offset() == -1 && o.handle().isDirectIo();
-            case Op.ReadFixed o -> o.offset() == -1 && o.handle().isDirectIo();
-            case Op.WriteFixed o -> o.offset() == -1 && o.handle().isDirectIo();
-            default -> false;
-        };
-    }
-
-    private Engine fallback() {
-        WorkerEngine w = fallback;
-        if (w == null) {
-            synchronized (this) {
-                w = fallback;
-                if (closed) {
-                    // Closing: the primary engine refuses the request like any other after close.
-                    return engine;
-                }
-                if (w == null) {
-                    w = new WorkerEngine(4);
-                    fallback = w;
-                    fallbackForCleaner.set(w);
-                }
-            }
-        }
-        return w;
     }
 
     /**
@@ -362,7 +238,7 @@ public final class Asys implements AutoCloseable {
                 return;
             }
         }
-        Engine target = engineFor(head);
+        Engine target = routing.engineFor(head);
         bindAll(head, target);
         target.submit(head);
     }
@@ -419,7 +295,7 @@ public final class Asys implements AutoCloseable {
             return (AsysFuture<T>) r.future;
         }
         if (!r.done) {
-            Engine target = engineFor(r);
+            Engine target = routing.engineFor(r);
             r.engine = target;
             target.submit(r);
         }
@@ -843,10 +719,7 @@ public final class Asys implements AutoCloseable {
 
     /** Cancels every operation in flight on {@code file} without closing it. */
     public void cancelAll(FileHandle file) {
-        engine.cancelFd(file.fd());
-        if (fallback != null) {
-            fallback.cancelFd(file.fd());
-        }
+        routing.cancelFd(file.fd());
     }
 
     /**
