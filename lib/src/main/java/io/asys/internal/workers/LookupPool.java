@@ -93,8 +93,6 @@ public final class LookupPool implements Engine {
     /** The threads, core first; replaced (copy on write, under {@code this}) when one is added or leaves. */
     private volatile Worker[] workers = new Worker[0];
     private int added;
-    /** The pool thread running on this thread, if it is one. */
-    private final ThreadLocal<Worker> self = new ThreadLocal<>();
     private final Thread watcher;
     /** The watcher's reader of thread states. */
     private final KernelThreadState states = new KernelThreadState();
@@ -105,6 +103,29 @@ public final class LookupPool implements Engine {
     /** Until when (nanoTime) lookups go to the engine instead: a call here was slow (cold cache). 0: never. */
     private volatile long coldUntil;
     private final long slowCallNanos = Long.getLong(SLOW_CALL_PROP_NAME, SLOW_CALL_MICROS_DEFAULT) * 1000;
+
+    /** A pool thread knows its pool and its state: a field read where a ThreadLocal would be a map lookup. */
+    private static final class PoolThread extends Thread {
+        final LookupPool pool;
+        final Worker worker;
+
+        PoolThread(LookupPool pool, Worker worker, String name) {
+            super(null, null, name, 0, false);
+            this.pool = pool;
+            this.worker = worker;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            pool.work(worker);
+        }
+    }
+
+    /** The state of the pool thread running this, or null when this is no thread of this pool. */
+    private Worker self() {
+        return Thread.currentThread() instanceof PoolThread t && t.pool == this ? t.worker : null;
+    }
 
     /** One pool thread and its state. */
     private static final class Worker {
@@ -186,7 +207,7 @@ public final class LookupPool implements Engine {
      */
     public boolean cold() {
         long until = coldUntil;
-        if (until == 0 || self.get() != null) {
+        if (until == 0 || self() != null) {
             return false;
         }
         if (System.nanoTime() - until < 0) {
@@ -212,7 +233,7 @@ public final class LookupPool implements Engine {
             reject(r);
             return;
         }
-        Worker own = self.get();
+        Worker own = self();
         if (own != null && own.completing && own.kept == null) {
             // Submitted by a callback on a pool thread: it runs it next itself.
             own.kept = r;
@@ -248,7 +269,9 @@ public final class LookupPool implements Engine {
         Worker[] now = Arrays.copyOf(workers, workers.length + 1);
         now[now.length - 1] = w;
         workers = now;
-        w.thread = Thread.ofPlatform().daemon().name(name).start(() -> work(w));
+        PoolThread t = new PoolThread(this, w, name);
+        w.thread = t;
+        t.start();
     }
 
     private synchronized void leave(Worker w) {
@@ -302,7 +325,6 @@ public final class LookupPool implements Engine {
     }
 
     private void work(Worker own) {
-        self.set(own);
         own.tid = KernelThreadState.currentTid();
         BlockingCalls calls = new BlockingCalls(new AtomicIntegerArray(0));
         own.lastEnd = System.nanoTime();
