@@ -690,15 +690,28 @@ public final class Asys implements AutoCloseable {
      * operations on it fail with EBADF. Returns the handle's close future.
      */
     public CompletableFuture<Integer> close(FileHandle file) {
-        file.startClose(fd -> engine.isClosed() ? closeSynchronously(fd, file.path()) : submit(new Op.Close(fd, file.path())));
+        file.startClose(fd -> {
+            if (engine.isClosed()) {
+                closeSynchronously(fd, file.path(), file.closeFuture());
+            } else {
+                // The close request completes the handle's close future itself (no second future to relay).
+                Request<Integer> r = new Request<>(new Op.Close(fd, file.path()), file.closeFuture(), null);
+                Engine target = routing.engineFor(r);
+                r.engine = target;
+                target.submit(r);
+            }
+        });
         return file.closeFuture();
     }
 
     /** After this Asys is closed its handles still get closed, synchronously: a descriptor is never leaked. */
-    private static CompletableFuture<Integer> closeSynchronously(int fd, String path) {
+    private static void closeSynchronously(int fd, String path, CompletableFuture<Integer> closed) {
         int ret = new io.asys.internal.linux.LibC().close(fd);
-        return ret < 0 ? CompletableFuture.failedFuture(Errors.exception("close", path, ret))
-                : CompletableFuture.completedFuture(0);
+        if (ret < 0) {
+            closed.completeExceptionally(Errors.exception("close", path, ret));
+        } else {
+            closed.complete(0);
+        }
     }
 
     /** Cancels every operation in flight on the handle, then closes it as {@link #close} does. */

@@ -1,7 +1,7 @@
 package io.asys;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.function.IntFunction;
+import java.util.function.IntConsumer;
 
 /**
  * An open file descriptor owned by asys. Operations on it hold it while in flight; {@link
@@ -28,7 +28,8 @@ public final class FileHandle {
         }
     }
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
-    private volatile IntFunction<CompletableFuture<Integer>> closer;
+    /** Closes the descriptor it is given and completes {@link #closeFuture()} with the outcome. */
+    private volatile IntConsumer closer;
 
     FileHandle(int fd, String path) {
         this(fd, path, false);
@@ -94,7 +95,7 @@ public final class FileHandle {
     }
 
     /** Marks the handle closing; true for the one caller that did so. */
-    boolean startClose(IntFunction<CompletableFuture<Integer>> closer) {
+    boolean startClose(IntConsumer closer) {
         this.closer = closer;
         while (true) {
             long s = state;
@@ -115,13 +116,7 @@ public final class FileHandle {
     }
 
     private void runClose() {
-        closer.apply(fd).whenComplete((r, t) -> {
-            if (t != null) {
-                closed.completeExceptionally(t);
-            } else {
-                closed.complete(r);
-            }
-        });
+        closer.accept(fd);
     }
 
     @Override
