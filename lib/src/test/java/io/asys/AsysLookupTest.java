@@ -318,6 +318,48 @@ class AsysLookupTest {
         });
     }
 
+    /**
+     * A FIFO open without a writer, on a lookup thread, cancelled: the signal interrupts the open
+     * and it completes with ECANCELED, and close interrupts another one at once (it would
+     * otherwise wait 10 s for that thread).
+     */
+    @Test
+    void aBlockedOpenIsInterruptedByCancelAndByClose() throws Exception {
+        assertTrue(io.asys.internal.linux.InterruptSignal.usable(), "the JDK's interrupt signal handler is in place");
+        Path fifo = TypedApiTestSupport.mkfifo(dir.resolve("fifo"));
+        Path file = Files.write(dir.resolve("f"), new byte[3]);
+        Asys asys;
+        String before = System.getProperty(Asys.STATX_PROP_NAME);
+        System.clearProperty(Asys.STATX_PROP_NAME);
+        try {
+            asys = Asys.open();
+        } finally {
+            if (before != null) {
+                System.setProperty(Asys.STATX_PROP_NAME, before);
+            }
+        }
+        CompletableFuture<FileHandle> cancelled = asys.open(fifo, FileDescriptors.O_RDONLY, 0);
+        Thread.sleep(100);
+        assertTrue(!cancelled.isDone(), "the open waits for a writer");
+        asys.cancel(cancelled);
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> cancelled.get(5, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof ErrnoException x && x.errno() == Errno.ECANCELED, e.getCause().toString());
+        // The thread is free again: a plain open runs.
+        FileHandle h = asys.open(file, FileDescriptors.O_RDONLY, 0).get(5, TimeUnit.SECONDS);
+        assertEquals(0, asys.close(h).get(5, TimeUnit.SECONDS));
+
+        CompletableFuture<FileHandle> pending = asys.open(fifo, FileDescriptors.O_RDONLY, 0);
+        Thread.sleep(100);
+        long began = System.nanoTime();
+        asys.close();
+        long tookMillis = (System.nanoTime() - began) / 1_000_000;
+        assertTrue(tookMillis < 5_000, "close took " + tookMillis + " ms");
+        ExecutionException c = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> pending.get(5, TimeUnit.SECONDS));
+        assertTrue(c.getCause() instanceof ErrnoException x && x.errno() == Errno.ECANCELED, c.getCause().toString());
+    }
+
     private static long addedLookupThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith("asys-lookup-added-")).count();

@@ -60,6 +60,8 @@ public final class SyscallNumbers {
     public static final long CLOCK_GETTIME = A64 ? 113 : 228;
     public static final long GETPID = A64 ? 172 : 39;
     public static final long GETTID = A64 ? 178 : 186;
+    public static final long RT_SIGACTION = A64 ? 134 : 13;
+    public static final long TGKILL = A64 ? 131 : 234;
     public static final long FCNTL = A64 ? 25 : 72;
     /** The kernel AIO calls (KAIO), for the comparison engine. */
     public static final long IO_SETUP = A64 ? 0 : 206;

@@ -7,6 +7,7 @@ import io.asys.Op;
 import io.asys.internal.engine.Completions;
 import io.asys.internal.engine.Engine;
 import io.asys.internal.engine.Request;
+import io.asys.internal.linux.InterruptSignal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -137,6 +138,8 @@ public final class LookupPool implements Engine {
         volatile int state;
         /** Calls begun and ended, each counted: odd while in a call. Written by its thread only. */
         volatile long calls;
+        /** The request in a call on this thread now, or null (for cancel and close: they interrupt it). */
+        volatile Request<?> current;
         /** What the watcher saw in {@link #calls} at its last look (watcher only). */
         long seenCalls;
         /** Own state: what its callbacks submitted for it to run next. */
@@ -386,11 +389,28 @@ public final class LookupPool implements Engine {
             }
             long n = own.calls;
             CALLS.setRelease(own, n + 1);
+            boolean interruptible = interruptible(r);
+            if (interruptible) {
+                own.current = r;
+            }
             try {
                 res = calls.execute(r, Long.MAX_VALUE);
+                // EINTR: a cancel or close interrupted the call (InterruptSignal), or a signal
+                // meant for this thread's previous request came late: that one is run again.
+                while (res == -Errno.EINTR && interruptible) {
+                    if (r.cancelRequested || closing) {
+                        res = -Errno.ECANCELED;
+                        break;
+                    }
+                    res = calls.execute(r, Long.MAX_VALUE);
+                }
             } catch (RuntimeException e) {
                 r.itemFailure = e;
                 res = -Errno.ECANCELED;
+            } finally {
+                if (interruptible) {
+                    own.current = null;
+                }
             }
             CALLS.setRelease(own, n + 2);
             // One clock read per call: the time since the last call ended (or the thread woke)
@@ -428,16 +448,32 @@ public final class LookupPool implements Engine {
     }
 
     /**
-     * Cancels a request: one still queued completes with ECANCELED at once; a running one cannot
-     * be interrupted (no signal reaches a pool thread) and completes with its real result when its
-     * call returns; a kept one sees {@code cancelRequested} before it runs.
+     * Cancels a request: one still queued completes with ECANCELED at once; a running statx or
+     * open gets the {@link InterruptSignal}, so a call the kernel interrupts (an open of a FIFO
+     * without a writer) ends with ECANCELED, and one it does not completes with its real result;
+     * a kept one sees {@code cancelRequested} before it runs.
      */
     @Override
     public void cancel(Request<?> r) {
         r.cancelRequested = true;
         if (queue.remove(r)) {
             Completions.complete(r, -Errno.ECANCELED);
+            return;
         }
+        for (Worker w : workers) {
+            if (w.current == r) {
+                InterruptSignal.interrupt(w.tid);
+            }
+        }
+    }
+
+    /**
+     * Whether a call may be interrupted by the signal and run again after an EINTR it did not ask
+     * for: statx and open may (nothing happened when they fail with EINTR); close may not (the
+     * descriptor is gone whatever close returns: running it again could close a reused number).
+     */
+    private static boolean interruptible(Request<?> r) {
+        return InterruptSignal.usable() && !(r.op instanceof Op.Close);
     }
 
     @Override
@@ -451,8 +487,9 @@ public final class LookupPool implements Engine {
     }
 
     /**
-     * Cancels what waits, lets running calls finish, and returns once every thread stopped, or
-     * after 10 s while a call still blocks (its thread completes that request when it returns).
+     * Cancels what waits, interrupts running calls (those the kernel interrupts end with
+     * ECANCELED, the others finish), and returns once every thread stopped, or after 10 s while a
+     * call still blocks (its thread completes that request when it returns).
      */
     @Override
     public void close() {
@@ -470,6 +507,9 @@ public final class LookupPool implements Engine {
         LockSupport.unpark(watcher);
         for (Worker w : ws) {
             LockSupport.unpark(w.thread);
+            if (w.current != null) {
+                InterruptSignal.interrupt(w.tid); // an open of a FIFO without a writer ends now
+            }
         }
         Thread me = Thread.currentThread();
         long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
