@@ -11,6 +11,7 @@ import io.asys.internal.engine.Engine;
 import io.asys.internal.engine.Multishots;
 import io.asys.internal.engine.OpChecks;
 import io.asys.internal.engine.Request;
+import io.asys.internal.linux.InterruptSignal;
 import io.asys.internal.linux.LibC;
 
 import java.lang.foreign.Arena;
@@ -57,6 +58,8 @@ public final class WorkerEngine implements Engine {
     private final AtomicIntegerArray directFds = new AtomicIntegerArray(DIRECT_SLOTS);
     /** What each worker runs now (volatile slots: close's scan and a worker's start must see each other). */
     private final java.util.concurrent.atomic.AtomicReferenceArray<Request<?>> running;
+    /** Each worker's kernel thread id, for {@link InterruptSignal} (0 until it started). */
+    private final java.util.concurrent.atomic.AtomicIntegerArray tids;
     private final Thread[] workers;
     private final Thread dispatcher;
     private final ScheduledThreadPoolExecutor timer;
@@ -126,6 +129,7 @@ public final class WorkerEngine implements Engine {
         this.eventFd = efd;
         this.ring = new CompletionRing(1 << 16, () -> LibC.signalEventfd(eventFd, ONE));
         this.running = new java.util.concurrent.atomic.AtomicReferenceArray<>(workerCount);
+        this.tids = new java.util.concurrent.atomic.AtomicIntegerArray(workerCount);
         this.workers = new Thread[workerCount];
         for (int i = 0; i < workerCount; i++) {
             int index = i;
@@ -279,6 +283,7 @@ public final class WorkerEngine implements Engine {
     }
 
     private void work(int index) {
+        tids.set(index, KernelThreadState.currentTid());
         BlockingCalls calls = new BlockingCalls(directFds);
         WorkerSlot slot = new WorkerSlot();
         workerSlot.set(slot);
@@ -332,9 +337,22 @@ public final class WorkerEngine implements Engine {
             }
             long deadline = r.timeout == null ? NO_DEADLINE : System.nanoTime() + r.timeout.toNanos();
             long[] attrs = r.attrMask == 0 ? null : attributesBefore(r, calls);
+            // A blocking call that waits in one piece (an open of a FIFO) sees no deadline: at the
+            // deadline a timer interrupts it, as io_uring's link timeout cancels it.
+            ScheduledFuture<?> deadlineInterrupt = r.timeout != null ? interruptAtDeadline(index, r) : null;
             int res;
             try {
                 res = calls.execute(r, deadline);
+                // EINTR: a cancel or close interrupted the call (InterruptSignal), or a signal
+                // meant for this worker's previous request came late: that one is run again, as
+                // io_uring restarts what a signal interrupts.
+                while (res == -Errno.EINTR && interruptible(r)) {
+                    if (r.cancelRequested || closing) {
+                        res = -Errno.ECANCELED;
+                        break;
+                    }
+                    res = calls.execute(r, deadline);
+                }
             } catch (RuntimeException e) {
                 // A bad argument found only here (buffers of another engine, ...): the request
                 // fails with it, exactly once, and the worker lives on.
@@ -342,6 +360,9 @@ public final class WorkerEngine implements Engine {
                 res = -Errno.ECANCELED;
             }
             running.set(index, null);
+            if (deadlineInterrupt != null) {
+                deadlineInterrupt.cancel(false);
+            }
             if (attrs != null) {
                 attributesAfter(r, calls, attrs, res);
             }
@@ -530,7 +551,51 @@ public final class WorkerEngine implements Engine {
             post(request, -Errno.ECANCELED);
         } else if (queue.remove(request)) {
             cancelChain(request, -Errno.ECANCELED);
+        } else {
+            interruptRunning(request);
         }
+    }
+
+    /** Schedules the interrupt of worker {@code index}'s call for {@code r} at its timeout; null if none can be. */
+    private ScheduledFuture<?> interruptAtDeadline(int index, Request<?> r) {
+        if (!interruptible(r)) {
+            return null;
+        }
+        try {
+            return timer.schedule(() -> {
+                if (running.get(index) == r && !r.cancelRequested) {
+                    r.timedOut = true;
+                    r.cancelRequested = true;
+                    InterruptSignal.interrupt(tids.get(index));
+                }
+            }, r.timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null; // close is under way: it cancels what runs
+        }
+    }
+
+    /**
+     * Interrupts the worker running {@code request} in a blocking call, if any (a call the kernel
+     * interrupts returns EINTR and the request ends ECANCELED; sliced waits see the flag anyway).
+     */
+    private void interruptRunning(Request<?> request) {
+        if (!interruptible(request)) {
+            return;
+        }
+        for (int i = 0; i < running.length(); i++) {
+            if (running.get(i) == request) {
+                InterruptSignal.interrupt(tids.get(i));
+            }
+        }
+    }
+
+    /**
+     * Whether a call may be interrupted and, after an EINTR nobody asked for, run again: all but
+     * close (its descriptor is gone whatever close returns: running it again could close a
+     * reused number).
+     */
+    private static boolean interruptible(Request<?> r) {
+        return InterruptSignal.usable() && !(r.op instanceof Op.Close);
     }
 
     @Override
@@ -544,6 +609,7 @@ public final class WorkerEngine implements Engine {
             Request<?> r = running.get(i);
             if (r != null && r.op.handle() != null && r.op.handle().fd() == fd) {
                 r.cancelRequested = true;
+                interruptRunning(r);
             }
         }
     }
@@ -617,6 +683,7 @@ public final class WorkerEngine implements Engine {
             Request<?> r = running.get(i);
             if (r != null) {
                 r.cancelRequested = true;
+                interruptRunning(r);
             }
         }
         stopped = true;
