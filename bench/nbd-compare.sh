@@ -4,11 +4,13 @@
 # and writes. Prints IOPS, MiB/s, the server's CPU time and context switches per I/O, side by side.
 #
 #   bench/nbd-compare.sh [--file F] [--size 1g] [--seconds 10] [--engine auto|uring|workers] [--direct] [--rings N]
-#                        [--jobs randread-4k-qd32,randwrite-4k-qd32,read-1m-qd8,write-1m-qd8] [--nbdkit-first]
+#                        [--jobs randread-4k-qd32,randwrite-4k-qd32,read-1m-qd8,write-1m-qd8] [--nbdkit-first] [--warmup S]
 #
 # The file is created (filled, not sparse) if missing. Without --direct both servers go
 # through the page cache; with it asys uses O_DIRECT and nbdkit its cache=none mode.
 # --nbdkit-first runs nbdkit before asys in each job (alternate runs to even out drift in load).
+# --warmup S (default 3) first runs each job unmeasured for S seconds on each server, so the JVM's
+# compilation of that job's code paths is not counted in asys's CPU per I/O (0 to count it).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -20,6 +22,7 @@ direct=0
 only=""
 rings=3
 first=asys
+warmup=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --file) file="$2"; shift 2 ;;
@@ -30,6 +33,7 @@ while [ $# -gt 0 ]; do
     --jobs) only="$2"; shift 2 ;;
     --rings) rings="$2"; shift 2 ;;
     --nbdkit-first) first=nbdkit; shift ;;
+    --warmup) warmup="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -98,6 +102,13 @@ jobs=(
   "write-1m-qd8|--rw=write --bs=1m --iodepth=8"
 )
 
+warm_fio() { # port job-name args: an unmeasured run
+  [ "$warmup" -gt 0 ] || return 0
+  # shellcheck disable=SC2086
+  fio --name="$2" --ioengine=nbd --uri="nbd://127.0.0.1:$1/" --size="$size" $3 \
+      --time_based --runtime="$warmup" --output-format=json >/dev/null 2>&1 || true
+}
+
 run_fio() { # server-name port pid job-name args
   local name="$1" port="$2" pid="$3" job="$4" args="$5" before after perf_pid="" switches=-1
   before=$(cpu_ticks "$pid")
@@ -133,6 +144,8 @@ for entry in "${jobs[@]}"; do
   job="${entry%%|*}"
   args="${entry#*|}"
   if [ -n "$only" ] && [[ ",$only," != *",$job,"* ]]; then continue; fi
+  warm_fio "$asys_port" "$job" "$args"
+  warm_fio "$nbdkit_port" "$job" "$args"
   if [ "$first" = asys ]; then
     run_fio asys "$asys_port" "$asys_pid" "$job" "$args"
     run_fio nbdkit "$nbdkit_port" "$nbdkit_pid" "$job" "$args"
