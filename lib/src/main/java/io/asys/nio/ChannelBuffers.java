@@ -50,9 +50,9 @@ final class ChannelBuffers {
             return 0;
         }
         int n;
-        MemorySegment bounce = BufferPool.take();
+        MemorySegment bounce = BufferPool.take(len);
         try {
-            n = io.read(file, bounce.asSlice(0, Math.min(len, BufferPool.SIZE)), at);
+            n = io.read(file, bounce.asSlice(0, Math.min(len, bounce.byteSize())), at);
             if (n > 0) {
                 MemorySegment.copy(bounce, 0, MemorySegment.ofBuffer(dst), 0, n);
             }
@@ -109,10 +109,10 @@ final class ChannelBuffers {
         int len = src.remaining();
         int total = 0;
         MemorySegment heap = MemorySegment.ofBuffer(src);
-        MemorySegment bounce = BufferPool.take();
+        MemorySegment bounce = BufferPool.take(len);
         try {
             while (total < len) {
-                int chunk = Math.min(len - total, BufferPool.SIZE);
+                int chunk = (int) Math.min(len - total, bounce.byteSize());
                 MemorySegment.copy(heap, total, bounce, 0, chunk);
                 total += io.write(file, bounce.asSlice(0, chunk), at + total);
             }
