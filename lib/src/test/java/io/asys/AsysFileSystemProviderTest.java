@@ -100,6 +100,14 @@ class AsysFileSystemProviderTest {
                 java.util.Set.of(java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE))) {
             assertEquals("FileChannelImpl", ch.getClass().getSimpleName(), "a FIFO stays the platform's");
         }
+        // /proc and /sys files (regular to statx) too: io_uring could read them only on an io-wq thread.
+        for (String pseudo : List.of("/proc/self/stat", "/sys/kernel/mm/transparent_hugepage/enabled", "/proc/../proc/self/status")) {
+            if (java.nio.file.Files.isReadable(Path.of(pseudo))) {
+                try (var ch = provider.newByteChannel(fs.getPath(pseudo), java.util.Set.of(java.nio.file.StandardOpenOption.READ))) {
+                    assertEquals("FileChannelImpl", ch.getClass().getSimpleName(), pseudo + " stays the platform's");
+                }
+            }
+        }
         List<Path> listed = new ArrayList<>();
         try (var stream = provider.newDirectoryStream(base, p -> true)) {
             stream.forEach(listed::add);

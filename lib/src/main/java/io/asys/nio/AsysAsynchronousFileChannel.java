@@ -127,8 +127,8 @@ public final class AsysAsynchronousFileChannel extends AsynchronousFileChannel {
         if (len == 0) {
             return CompletableFuture.completedFuture(0);
         }
-        MemorySegment bounce = dst.isDirect() ? null : BufferPool.take();
-        MemorySegment target = bounce == null ? MemorySegment.ofBuffer(dst) : bounce.asSlice(0, Math.min(len, BufferPool.SIZE));
+        MemorySegment bounce = dst.isDirect() ? null : BufferPool.take(len);
+        MemorySegment target = bounce == null ? MemorySegment.ofBuffer(dst) : bounce.asSlice(0, Math.min(len, bounce.byteSize()));
         CompletableFuture<Integer> result = new CompletableFuture<>();
         // The engine's future is never handed out, so only its one real completion runs this.
         asys.read(file, target, position).whenComplete((n, t) -> {
@@ -165,12 +165,12 @@ public final class AsysAsynchronousFileChannel extends AsynchronousFileChannel {
         if (len == 0) {
             return CompletableFuture.completedFuture(0);
         }
-        MemorySegment bounce = src.isDirect() ? null : BufferPool.take();
+        MemorySegment bounce = src.isDirect() ? null : BufferPool.take(len);
         MemorySegment source;
         if (bounce == null) {
             source = MemorySegment.ofBuffer(src);
         } else {
-            int chunk = Math.min(len, BufferPool.SIZE);
+            int chunk = (int) Math.min(len, bounce.byteSize());
             MemorySegment.copy(MemorySegment.ofBuffer(src), 0, bounce, 0, chunk);
             source = bounce.asSlice(0, chunk);
         }

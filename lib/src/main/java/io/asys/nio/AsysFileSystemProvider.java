@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code newByteChannel} (and so {@code Files.readAllBytes}, {@code Files.write}, streams) and
  * {@code newAsynchronousFileChannel} on regular files return {@link AsysFileChannel} and
  * {@link AsysAsynchronousFileChannel}; everything else (directories, attributes, links, copy,
- * move, watch, non-regular files) is the platform's.
+ * move, watch, non-regular files, {@code /proc} and {@code /sys} files) is the platform's.
  *
  * <p>Lazy: asys is opened on the first channel asked for (never while the JDK starts up); while it
  * opens, and if it cannot open, channels are the platform's, so nothing recurses. The asys stays
@@ -83,8 +83,14 @@ public final class AsysFileSystemProvider extends FileSystemProvider {
         return AsysPath.unwrap(p, platform);
     }
 
-    /** The asys to open {@code path} on, or null when the platform should (asys not open, or not a regular file). */
+    /**
+     * The asys to open {@code path} on, or null when the platform should (asys not open, a
+     * {@code /proc} or {@code /sys} file, or not a regular file).
+     */
     private static Asys asysFor(Path path, Set<? extends OpenOption> options) {
+        if (PlatformFiles.isKernelPseudoFile(path)) {
+            return null;
+        }
         Asys asys = LazyAsys.get();
         if (asys == null) {
             return null;

@@ -22,23 +22,42 @@ final class ChannelBuffers {
 
     /** One pread into {@code dst}; -1 at end of file, 0 if {@code dst} has no room. */
     static int read(Blocking io, FileHandle file, ByteBuffer dst, long at) throws IOException {
+        return dst.isDirect() ? readDirect(io, file, dst, at) : readHeap(io, file, dst, at);
+    }
+
+    /**
+     * {@link #read} into a direct buffer, handed to the kernel as it is. The channels' positional
+     * and relative reads call this or {@link #readHeap} themselves, so that the JIT profiles each
+     * kind of buffer at its own call site: a program that reads a few files into heap buffers then
+     * does not deoptimise its hot direct-buffer reads.
+     */
+    static int readDirect(Blocking io, FileHandle file, ByteBuffer dst, long at) throws IOException {
+        int len = dst.remaining();
+        if (len == 0) {
+            return 0;
+        }
+        int n = io.read(file, MemorySegment.ofBuffer(dst), at);
+        if (n > 0) {
+            dst.position(dst.position() + n);
+        }
+        return n == 0 ? -1 : n;
+    }
+
+    /** {@link #read} into a heap buffer, through a pooled native bounce buffer (at most {@link BufferPool#SIZE}). */
+    static int readHeap(Blocking io, FileHandle file, ByteBuffer dst, long at) throws IOException {
         int len = dst.remaining();
         if (len == 0) {
             return 0;
         }
         int n;
-        if (dst.isDirect()) {
-            n = io.read(file, MemorySegment.ofBuffer(dst), at);
-        } else {
-            MemorySegment bounce = BufferPool.take();
-            try {
-                n = io.read(file, bounce.asSlice(0, Math.min(len, BufferPool.SIZE)), at);
-                if (n > 0) {
-                    MemorySegment.copy(bounce, 0, MemorySegment.ofBuffer(dst), 0, n);
-                }
-            } finally {
-                BufferPool.give(bounce);
+        MemorySegment bounce = BufferPool.take(len);
+        try {
+            n = io.read(file, bounce.asSlice(0, Math.min(len, bounce.byteSize())), at);
+            if (n > 0) {
+                MemorySegment.copy(bounce, 0, MemorySegment.ofBuffer(dst), 0, n);
             }
+        } finally {
+            BufferPool.give(bounce);
         }
         if (n > 0) {
             dst.position(dst.position() + n);
@@ -70,25 +89,35 @@ final class ChannelBuffers {
 
     /** Writes all of {@code src} at {@code at}; returns the bytes written. */
     static int write(Blocking io, FileHandle file, ByteBuffer src, long at) throws IOException {
+        return src.isDirect() ? writeDirect(io, file, src, at) : writeHeap(io, file, src, at);
+    }
+
+    /** {@link #write} from a direct buffer, handed to the kernel as it is. */
+    static int writeDirect(Blocking io, FileHandle file, ByteBuffer src, long at) throws IOException {
         int len = src.remaining();
         int total = 0;
-        if (src.isDirect()) {
-            MemorySegment whole = MemorySegment.ofBuffer(src);
+        MemorySegment whole = MemorySegment.ofBuffer(src);
+        while (total < len) {
+            total += io.write(file, total == 0 ? whole : whole.asSlice(total), at + total);
+        }
+        src.position(src.position() + total);
+        return total;
+    }
+
+    /** {@link #write} from a heap buffer, through a pooled native bounce buffer, {@link BufferPool#SIZE} at a time. */
+    static int writeHeap(Blocking io, FileHandle file, ByteBuffer src, long at) throws IOException {
+        int len = src.remaining();
+        int total = 0;
+        MemorySegment heap = MemorySegment.ofBuffer(src);
+        MemorySegment bounce = BufferPool.take(len);
+        try {
             while (total < len) {
-                total += io.write(file, whole.asSlice(total), at + total);
+                int chunk = (int) Math.min(len - total, bounce.byteSize());
+                MemorySegment.copy(heap, total, bounce, 0, chunk);
+                total += io.write(file, bounce.asSlice(0, chunk), at + total);
             }
-        } else {
-            MemorySegment heap = MemorySegment.ofBuffer(src);
-            MemorySegment bounce = BufferPool.take();
-            try {
-                while (total < len) {
-                    int chunk = Math.min(len - total, BufferPool.SIZE);
-                    MemorySegment.copy(heap, total, bounce, 0, chunk);
-                    total += io.write(file, bounce.asSlice(0, chunk), at + total);
-                }
-            } finally {
-                BufferPool.give(bounce);
-            }
+        } finally {
+            BufferPool.give(bounce);
         }
         src.position(src.position() + total);
         return total;

@@ -39,6 +39,17 @@ final class PlatformFiles {
         return p.newFileChannel(path, options);
     }
 
+    /**
+     * Whether {@code path} is under {@code /proc} or {@code /sys}: files the kernel makes up when
+     * they are read (statx calls them regular), which never wait for a disk, and which io_uring can
+     * read only by handing the read to one of its io-wq threads (they do not support non-blocking
+     * reads). The platform's one {@code read(2)} on the calling thread serves them better.
+     */
+    static boolean isKernelPseudoFile(Path path) {
+        String s = path.toAbsolutePath().normalize().toString();
+        return s.startsWith("/proc/") || s.startsWith("/sys/") || s.equals("/proc") || s.equals("/sys");
+    }
+
     /** The path whose statx describes the open file of {@code fd}. */
     static Path procFd(int fd) {
         return Path.of("/proc/" + ProcessHandle.current().pid() + "/fd/" + fd);
