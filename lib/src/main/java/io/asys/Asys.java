@@ -694,14 +694,44 @@ public final class Asys implements AutoCloseable {
             if (engine.isClosed()) {
                 closeSynchronously(fd, file.path(), file.closeFuture());
             } else {
-                // The close request completes the handle's close future itself (no second future to relay).
-                Request<Integer> r = new Request<>(new Op.Close(fd, file.path()), file.closeFuture(), null);
+                Request<Integer> r = new Request<>(new Op.Close(fd, file.path()), new CloseOutcome(fd, file), null);
                 Engine target = routing.engineFor(r);
                 r.engine = target;
                 target.submit(r);
             }
         });
         return file.closeFuture();
+    }
+
+    /**
+     * What a handle's close request completes: the handle's close future, directly. A close that
+     * never ran (cancelled while queued, or refused because asys is closing meanwhile) must still
+     * close the descriptor, or it would leak: then it closes it here, synchronously.
+     */
+    private static final class CloseOutcome extends CompletableFuture<Integer> {
+        private final int fd;
+        private final FileHandle file;
+
+        CloseOutcome(int fd, FileHandle file) {
+            this.fd = fd;
+            this.file = file;
+        }
+
+        @Override
+        public boolean complete(Integer value) {
+            return file.closeFuture().complete(value);
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable failure) {
+            boolean neverRan = failure instanceof ErrnoException e && e.errno() == Errno.ECANCELED
+                    || failure instanceof IllegalStateException;
+            if (neverRan) {
+                closeSynchronously(fd, file.path(), file.closeFuture());
+                return true;
+            }
+            return file.closeFuture().completeExceptionally(failure);
+        }
     }
 
     /** After this Asys is closed its handles still get closed, synchronously: a descriptor is never leaked. */

@@ -71,8 +71,10 @@ final class Routing {
     Engine engineFor(Request<?> head) {
         if (statxOnLookup && LookupPool.takes(head) && !engine.isClosed()) {
             LookupPool l = lookup();
-            // Cold lookups (a recent one waited for the disk) go to the engine, which waits for many at once.
-            if (l != null && !l.cold()) {
+            // Cold lookups (a recent one waited for the disk) go to the engine, which waits for many at
+            // once. Opens and closes stay: the pool adds threads when calls block, and an open on the
+            // engine would not behave as the system call (io_uring opens a FIFO without waiting).
+            if (l != null && !(l.cold() && (head.op instanceof Op.Statx || head.op instanceof Op.StatxAll))) {
                 return l;
             }
         }

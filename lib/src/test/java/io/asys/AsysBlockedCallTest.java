@@ -72,4 +72,36 @@ class AsysBlockedCallTest {
         Throwable t = failure(open);
         assertTrue(t instanceof ErrnoException e && e.errno() == Errno.ECANCELED, t.toString());
     }
+    /**
+     * With opens on the engine (not the lookup threads), an open of a FIFO without a writer must
+     * not block the thread that submits it: the worker engine's inline attempt opens it as
+     * io_uring's does (O_NONBLOCK, cleared afterwards), so both engines return the read end at
+     * once. Before, the worker engine's inline openat2 waited for a writer on the caller's thread.
+     */
+    @Test
+    void anOpenOnTheEngineNeverBlocksTheSubmitter() throws Exception {
+        Path fifo = TypedApiTestSupport.mkfifo(dir.resolve("fifo-inline"));
+        String before = System.getProperty(Asys.STATX_PROP_NAME);
+        System.setProperty(Asys.STATX_PROP_NAME, "workers");
+        Asys asys;
+        try {
+            asys = Asys.open();
+        } finally {
+            if (before == null) {
+                System.clearProperty(Asys.STATX_PROP_NAME);
+            } else {
+                System.setProperty(Asys.STATX_PROP_NAME, before);
+            }
+        }
+        try (asys) {
+            CompletableFuture<CompletableFuture<FileHandle>> submitted = new CompletableFuture<>();
+            Thread submitter = Thread.ofPlatform().daemon().start(
+                    () -> submitted.complete(asys.open(fifo, FileDescriptors.O_RDONLY, 0)));
+            CompletableFuture<FileHandle> open = submitted.get(5, TimeUnit.SECONDS);
+            FileHandle h = open.get(5, TimeUnit.SECONDS);
+            assertTrue(h.fd() >= 0);
+            asys.close(h).get(5, TimeUnit.SECONDS);
+            submitter.join(1000);
+        }
+    }
 }

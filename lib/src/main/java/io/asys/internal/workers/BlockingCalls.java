@@ -309,7 +309,18 @@ final class BlockingCalls {
                 if ((flags & ~VALID_OPEN_FLAGS) != 0 || (flags & NOT_INLINE) != 0) {
                     yield -Errno.EAGAIN;
                 }
-                yield openCached(o.cPath(), flags, 0);
+                // As io_uring's non-blocking attempt: O_NONBLOCK, so an open that would wait (a FIFO
+                // without a writer, a device) never waits on the submitting thread, then the
+                // descriptor is handed over without it unless the caller asked for it.
+                int fd = openCached(o.cPath(), flags | O_NONBLOCK, 0);
+                if (fd < 0 || (flags & O_NONBLOCK) != 0) {
+                    yield fd;
+                }
+                if (call(FCNTL, fd, F_SETFL, flags & ~O_NONBLOCK, 0, 0) < 0) {
+                    call(CLOSE, fd, 0, 0, 0, 0);
+                    yield -Errno.EAGAIN;
+                }
+                yield fd;
             }
             case Op.Close o -> call(CLOSE, o.fd(), 0, 0, 0, 0);
             // statx checks its flags and mask before the path; the inline O_PATH open would not.
@@ -338,6 +349,8 @@ final class BlockingCalls {
     }
 
     private static final long RESOLVE_CACHED = 0x20;
+    private static final int O_NONBLOCK = 04000;
+    private static final int F_SETFL = 4;
     /** Every flag openat2 accepts (VALID_OPEN_FLAGS: the same bits on x86_64 and aarch64). */
     private static final int VALID_OPEN_FLAGS = 037777703;
     /** AT_SYMLINK_NOFOLLOW, AT_NO_AUTOMOUNT, AT_STATX_SYNC_TYPE: statx flags the inline path handles. */
