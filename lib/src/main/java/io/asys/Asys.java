@@ -725,7 +725,7 @@ public final class Asys implements AutoCloseable {
         @Override
         public boolean completeExceptionally(Throwable failure) {
             boolean neverRan = failure instanceof ErrnoException e && e.errno() == Errno.ECANCELED
-                    || failure instanceof IllegalStateException;
+                    || failure instanceof io.asys.internal.engine.EngineClosedException;
             if (neverRan) {
                 closeSynchronously(fd, file.path(), file.closeFuture());
                 return true;

@@ -154,7 +154,7 @@ public final class UringEngine implements CompletionHandler, Engine {
         for (Request<?> r = head; r != null; r = r.next) {
             if (!r.done) {
                 r.done = true;
-                r.future.completeExceptionally(new IllegalStateException("asys engine is closed"));
+                r.future.completeExceptionally(new io.asys.internal.engine.EngineClosedException());
                 if (r.onDone != null) {
                     r.onDone.run();
                 }

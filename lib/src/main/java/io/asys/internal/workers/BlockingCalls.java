@@ -159,6 +159,13 @@ final class BlockingCalls {
                 break;
             }
             int res = call(STATX, Op.AT_FDCWD, path(0, o.cPaths()[i]), o.flags(), o.mask(), scratchStatx());
+            while (res == -Errno.EINTR && !r.cancelRequested) {
+                // A signal meant for another request of this thread (InterruptSignal): this path again.
+                res = call(STATX, Op.AT_FDCWD, path(0, o.cPaths()[i]), o.flags(), o.mask(), scratchStatx());
+            }
+            if (res == -Errno.EINTR) {
+                res = -Errno.ECANCELED;
+            }
             if (res >= 0) {
                 results[i] = io.asys.Statx.decode(native_.statx());
             } else {

@@ -378,8 +378,15 @@ public final class LookupPool implements Engine {
 
     private void run(Request<?> r, BlockingCalls calls, Worker own) {
         int res;
+        boolean interruptible = interruptible(r);
+        if (interruptible) {
+            // Published before the flags are read: a cancel or close either sees it (and signals)
+            // or set its flag before this check (Dekker: both sides write, then read, volatiles).
+            own.current = r;
+        }
         if (r.cancelRequested || closing) {
             res = -Errno.ECANCELED;
+            own.current = null;
         } else {
             long cpu = 0;
             if (r.attrMask != 0) {
@@ -389,10 +396,6 @@ public final class LookupPool implements Engine {
             }
             long n = own.calls;
             CALLS.setRelease(own, n + 1);
-            boolean interruptible = interruptible(r);
-            if (interruptible) {
-                own.current = r;
-            }
             try {
                 res = calls.execute(r, Long.MAX_VALUE);
                 // EINTR: a cancel or close interrupted the call (InterruptSignal), or a signal
@@ -413,6 +416,9 @@ public final class LookupPool implements Engine {
                 }
             }
             CALLS.setRelease(own, n + 2);
+            if (res == -Errno.EINTR && r.op instanceof Op.Close) {
+                res = 0; // Linux released the descriptor whatever close returned; EINTR would invite a second close
+            }
             // One clock read per call: the time since the last call ended (or the thread woke)
             // bounds this call's from above. A moving score of slow calls (1/8 decay, 256 when all
             // are slow): more than half slow marks the pool cold. One slow call (a preemption)
@@ -476,6 +482,7 @@ public final class LookupPool implements Engine {
         return InterruptSignal.usable() && !(r.op instanceof Op.Close);
     }
 
+
     @Override
     public void cancelFd(int fd) {
         // Path lookups hold no descriptor.
@@ -531,6 +538,6 @@ public final class LookupPool implements Engine {
         if (r.onDone != null) {
             r.onDone.run();
         }
-        r.future.completeExceptionally(new IllegalStateException("asys engine is closed"));
+        r.future.completeExceptionally(new io.asys.internal.engine.EngineClosedException());
     }
 }

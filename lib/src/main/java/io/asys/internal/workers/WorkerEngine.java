@@ -335,6 +335,13 @@ public final class WorkerEngine implements Engine {
                 // through the flag it set first (Dekker: both sides write, then read, volatiles).
                 r.cancelRequested = true;
             }
+            if (r.cancelRequested) {
+                // A cancel that came after the check above and found no running slot sent no signal.
+                running.set(index, null);
+                post(r, -Errno.ECANCELED, null, workersReap);
+                broken = true;
+                continue;
+            }
             long deadline = r.timeout == null ? NO_DEADLINE : System.nanoTime() + r.timeout.toNanos();
             long[] attrs = r.attrMask == 0 ? null : attributesBefore(r, calls);
             // A blocking call that waits in one piece (an open of a FIFO) sees no deadline: at the
@@ -360,6 +367,9 @@ public final class WorkerEngine implements Engine {
                 res = -Errno.ECANCELED;
             }
             running.set(index, null);
+            if (res == -Errno.EINTR && r.op instanceof Op.Close) {
+                res = 0; // Linux released the descriptor whatever close returned; EINTR would invite a second close
+            }
             if (deadlineInterrupt != null) {
                 deadlineInterrupt.cancel(false);
             }
@@ -592,10 +602,11 @@ public final class WorkerEngine implements Engine {
     /**
      * Whether a call may be interrupted and, after an EINTR nobody asked for, run again: all but
      * close (its descriptor is gone whatever close returns: running it again could close a
-     * reused number).
+     * reused number) and connect (an interrupted connect goes on in the background: a second
+     * one would fail with EALREADY).
      */
     private static boolean interruptible(Request<?> r) {
-        return InterruptSignal.usable() && !(r.op instanceof Op.Close);
+        return InterruptSignal.usable() && !(r.op instanceof Op.Close) && !(r.op instanceof Op.Connect);
     }
 
     @Override
@@ -632,7 +643,7 @@ public final class WorkerEngine implements Engine {
     private static void reject(Request<?> head) {
         for (Request<?> r = head; r != null; r = r.next) {
             r.done = true;
-            r.future.completeExceptionally(new IllegalStateException("asys engine is closed"));
+            r.future.completeExceptionally(new io.asys.internal.engine.EngineClosedException());
             if (r.onDone != null) {
                 r.onDone.run();
             }
