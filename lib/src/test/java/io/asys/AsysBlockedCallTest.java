@@ -81,18 +81,7 @@ class AsysBlockedCallTest {
     @Test
     void anOpenOnTheEngineNeverBlocksTheSubmitter() throws Exception {
         Path fifo = TypedApiTestSupport.mkfifo(dir.resolve("fifo-inline"));
-        String before = System.getProperty(Asys.STATX_PROP_NAME);
-        System.setProperty(Asys.STATX_PROP_NAME, "workers");
-        Asys asys;
-        try {
-            asys = Asys.open();
-        } finally {
-            if (before == null) {
-                System.clearProperty(Asys.STATX_PROP_NAME);
-            } else {
-                System.setProperty(Asys.STATX_PROP_NAME, before);
-            }
-        }
+        Asys asys = TypedApiTestSupport.openWithStatxRoute("workers");
         try (asys) {
             CompletableFuture<CompletableFuture<FileHandle>> submitted = new CompletableFuture<>();
             Thread submitter = Thread.ofPlatform().daemon().start(

@@ -41,16 +41,7 @@ class AsysLookupChaosTest {
         }
         ConcurrentLinkedQueue<CompletableFuture<?>> all = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<CompletableFuture<FileHandle>> opens = new ConcurrentLinkedQueue<>();
-        String before = System.getProperty(Asys.STATX_PROP_NAME);
-        System.clearProperty(Asys.STATX_PROP_NAME);
-        Asys asys;
-        try {
-            asys = Asys.open();
-        } finally {
-            if (before != null) {
-                System.setProperty(Asys.STATX_PROP_NAME, before);
-            }
-        }
+        Asys asys = TypedApiTestSupport.openWithStatxRoute(null);
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {

@@ -192,18 +192,7 @@ class AsysLookupTest {
     void closeCompletesEveryQueuedLookup() throws Exception {
         Path file = Files.write(dir.resolve("f"), new byte[5]);
         List<CompletableFuture<Statx>> all = new ArrayList<>();
-        String before = System.getProperty(Asys.STATX_PROP_NAME);
-        System.setProperty(Asys.STATX_PROP_NAME, "lookup");
-        Asys asys;
-        try {
-            asys = Asys.open();
-        } finally {
-            if (before == null) {
-                System.clearProperty(Asys.STATX_PROP_NAME);
-            } else {
-                System.setProperty(Asys.STATX_PROP_NAME, before);
-            }
-        }
+        Asys asys = TypedApiTestSupport.openWithStatxRoute("lookup");
         for (int i = 0; i < 20_000; i++) {
             all.add(asys.statx(file));
         }
@@ -328,16 +317,7 @@ class AsysLookupTest {
         assertTrue(io.asys.internal.linux.InterruptSignal.usable(), "the JDK's interrupt signal handler is in place");
         Path fifo = TypedApiTestSupport.mkfifo(dir.resolve("fifo"));
         Path file = Files.write(dir.resolve("f"), new byte[3]);
-        Asys asys;
-        String before = System.getProperty(Asys.STATX_PROP_NAME);
-        System.clearProperty(Asys.STATX_PROP_NAME);
-        try {
-            asys = Asys.open();
-        } finally {
-            if (before != null) {
-                System.setProperty(Asys.STATX_PROP_NAME, before);
-            }
-        }
+        Asys asys = TypedApiTestSupport.openWithStatxRoute(null);
         CompletableFuture<FileHandle> cancelled = asys.open(fifo, FileDescriptors.O_RDONLY, 0);
         Thread.sleep(100);
         assertTrue(!cancelled.isDone(), "the open waits for a writer");

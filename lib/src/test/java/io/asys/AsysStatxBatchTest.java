@@ -30,19 +30,7 @@ class AsysStatxBatchTest {
     Path dir;
 
     private static Asys open(String statxRoute) throws ErrnoException {
-        String before = System.getProperty(Asys.STATX_PROP_NAME);
-        if (statxRoute != null) {
-            System.setProperty(Asys.STATX_PROP_NAME, statxRoute);
-        }
-        try {
-            return Asys.open();
-        } finally {
-            if (before == null) {
-                System.clearProperty(Asys.STATX_PROP_NAME);
-            } else {
-                System.setProperty(Asys.STATX_PROP_NAME, before);
-            }
-        }
+        return TypedApiTestSupport.openWithStatxRoute(statxRoute);
     }
 
     @Test

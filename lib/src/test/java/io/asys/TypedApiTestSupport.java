@@ -105,4 +105,23 @@ final class TypedApiTestSupport {
     static java.net.InetSocketAddress addressOf(FileHandle listener) throws Exception {
         return new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), boundPort(listener));
     }
+
+    /** A new instance opened with {@code asys.statx=route} ({@code null}: unset, the default), the property restored after. */
+    static Asys openWithStatxRoute(String route) throws ErrnoException {
+        String before = System.getProperty(Asys.STATX_PROP_NAME);
+        if (route == null) {
+            System.clearProperty(Asys.STATX_PROP_NAME);
+        } else {
+            System.setProperty(Asys.STATX_PROP_NAME, route);
+        }
+        try {
+            return Asys.open();
+        } finally {
+            if (before == null) {
+                System.clearProperty(Asys.STATX_PROP_NAME);
+            } else {
+                System.setProperty(Asys.STATX_PROP_NAME, before);
+            }
+        }
+    }
 }
