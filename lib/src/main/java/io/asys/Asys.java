@@ -296,7 +296,7 @@ public final class Asys implements AutoCloseable {
         }
         if (!r.done) {
             Engine target = routing.engineFor(r);
-            r.engine = target;
+            r.handTo(target);
             target.submit(r);
         }
         return (AsysFuture<T>) r.future;

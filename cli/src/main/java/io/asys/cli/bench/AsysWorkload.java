@@ -198,6 +198,9 @@ public final class AsysWorkload implements Workload {
             final Histogram latency = new Histogram(3);
             final int step;
             long k;
+            /** Metadata ops: this loop's own contiguous share of the tree [from, to), walked in order (see {@link #share}). */
+            final long from;
+            final long to;
             long done;
             long bytes;
             long errors;
@@ -207,8 +210,34 @@ public final class AsysWorkload implements Workload {
             Loop(MemorySegment buffer, java.util.SplittableRandom random, int first, int step) {
                 this.buffer = buffer;
                 this.random = random;
-                this.k = first;
                 this.step = step;
+                long items = metaItems();
+                if (items >= step && !INTERLEAVED_META) {
+                    from = items * first / step;
+                    to = items * (first + 1) / step;
+                    this.k = from;
+                } else {
+                    from = to = -1;
+                    this.k = first;
+                }
+            }
+
+            /**
+             * The index of this loop's next operation. Metadata ops: each loop walks its own
+             * contiguous share of the files, as each thread of the {@code jdk-pool} job walks its
+             * own (the queue-depth loops are this job's threads). Interleaving them instead (loop
+             * {@code i} taking files {@code i, i + qd, ...}) has the two CPUs stat neighbouring
+             * files of one directory at the same moment; docs/performance.md has both figures.
+             * Data ops: interleaved, so a sequential job reads the file in order.
+             */
+            private long share() {
+                long n = k;
+                if (from >= 0) {
+                    k = n + 1 == to ? from : n + 1;
+                } else {
+                    k += step;
+                }
+                return n;
             }
 
             /**
@@ -227,8 +256,7 @@ public final class AsysWorkload implements Workload {
              */
             private void next(long now) {
                 while (true) {
-                    long n = k;
-                    k += step;
+                    long n = share();
                     if (counted && issued.getAndAdd(callsPerRequest) >= spec.opsPerThread() || now >= deadline) {
                         finished.countDown();
                         return;
@@ -287,6 +315,14 @@ public final class AsysWorkload implements Workload {
             if (attributes != null && f instanceof io.asys.AsysFuture<?> af) {
                 attributes.record(af.attributes());
             }
+        }
+
+        /** {@code -Dasys.bench.metaOrder=interleaved}: the metadata loops interleave (for comparison). */
+        private static final boolean INTERLEAVED_META = "interleaved".equals(System.getProperty("asys.bench.metaOrder"));
+
+        /** How many distinct metadata operations the tree gives (files, or batches of them); 0 for data ops. */
+        private long metaItems() {
+            return statx != null ? statx.length : statxBatches != null ? statxBatches.length : paths != null ? paths.length : 0;
         }
 
         private CompletableFuture<?> submit(long n, MemorySegment buffer, java.util.SplittableRandom random) {

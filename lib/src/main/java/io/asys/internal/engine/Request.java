@@ -24,7 +24,7 @@ public final class Request<T> {
      */
     public Request<?> rest;
     public volatile boolean cancelRequested;
-    /** The engine the request was handed to (set before hand-off). */
+    /** The engine the request was handed to (set before hand-off, see {@link #handTo}). */
     public volatile Engine engine;
     /** The ring's user data once submitted; -1 before. Engine thread only. */
     public long userData = -1;
@@ -71,6 +71,26 @@ public final class Request<T> {
     public boolean noWaitTried;
     /** The io_uring engine's turn in which the SQE was submitted (for the path attribute). */
     public long submitTurn;
+
+    private static final java.lang.invoke.VarHandle ENGINE;
+
+    static {
+        try {
+            ENGINE = java.lang.invoke.MethodHandles.lookup().findVarHandle(Request.class, "engine", Engine.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Records the engine this request goes to, with a release store: a canceller reading
+     * {@link #engine} sees it or null (then it only sets {@link #cancelRequested}, which the
+     * engine checks before it runs the call); a volatile store's full fence buys nothing here,
+     * and the submit path pays for it on every operation.
+     */
+    public void handTo(Engine target) {
+        ENGINE.setRelease(this, target);
+    }
 
     public boolean wants(io.asys.Attribute a) {
         return (attrMask & (1 << a.ordinal())) != 0;
