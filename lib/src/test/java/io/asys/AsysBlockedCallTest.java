@@ -93,4 +93,40 @@ class AsysBlockedCallTest {
             submitter.join(1000);
         }
     }
+
+    /**
+     * Cancels that race the start of the call: each FIFO open is cancelled a few microseconds
+     * after it was submitted, so some signals land after the thread looked at its cancel flag but
+     * before it entered the kernel, where one signal is lost. asys signals again until the thread
+     * leaves the call: every open ends with ECANCELED within seconds. Opens without a timeout run
+     * on the lookup threads (both engines); with a timeout, on the worker engine (io_uring opens a
+     * FIFO without waiting: no race to test there).
+     */
+    @Test
+    void cancelsThatRaceTheStartOfTheCallStillEndIt() throws Exception {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        Path fifo = TypedApiTestSupport.mkfifo(dir.resolve("fifo-race"));
+        try (Asys asys = Asys.open()) {
+            for (Duration timeout : new Duration[] {null, Duration.ofSeconds(60)}) {
+                if (timeout != null && !asys.engine().equals("workers")) {
+                    continue;
+                }
+                java.util.List<CompletableFuture<FileHandle>> opens = new java.util.ArrayList<>();
+                for (int i = 0; i < 400; i++) {
+                    Op.OpenAt op = new Op.OpenAt(fifo, FileDescriptors.O_RDONLY, 0);
+                    CompletableFuture<FileHandle> open = timeout == null ? asys.submit(op) : asys.submit(op, timeout);
+                    long until = System.nanoTime() + random.nextLong(60_000);
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                    asys.cancel(open);
+                    opens.add(open);
+                }
+                for (CompletableFuture<FileHandle> open : opens) {
+                    Throwable t = failure(open);
+                    assertTrue(t instanceof ErrnoException e && e.errno() == Errno.ECANCELED, t.toString());
+                }
+            }
+        }
+    }
 }

@@ -484,7 +484,7 @@ public final class LookupPool implements Engine {
         }
         for (Worker w : workers) {
             if (w.current == r) {
-                InterruptSignal.interrupt(w.tid);
+                Interrupter.interrupt(w.tid, () -> w.current == r);
             }
         }
     }
@@ -530,8 +530,9 @@ public final class LookupPool implements Engine {
         LockSupport.unpark(watcher);
         for (Worker w : ws) {
             LockSupport.unpark(w.thread);
-            if (w.current != null) {
-                InterruptSignal.interrupt(w.tid); // an open of a FIFO without a writer ends now
+            Request<?> running = w.current;
+            if (running != null) {
+                Interrupter.interrupt(w.tid, () -> w.current == running); // an open of a FIFO without a writer ends now
             }
         }
         Thread me = Thread.currentThread();

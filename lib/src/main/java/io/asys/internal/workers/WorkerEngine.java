@@ -576,7 +576,7 @@ public final class WorkerEngine implements Engine {
                 if (running.get(index) == r && !r.cancelRequested) {
                     r.timedOut = true;
                     r.cancelRequested = true;
-                    InterruptSignal.interrupt(tids.get(index));
+                    Interrupter.interrupt(tids.get(index), () -> running.get(index) == r);
                 }
             }, r.timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
@@ -594,7 +594,8 @@ public final class WorkerEngine implements Engine {
         }
         for (int i = 0; i < running.length(); i++) {
             if (running.get(i) == request) {
-                InterruptSignal.interrupt(tids.get(i));
+                int index = i;
+                Interrupter.interrupt(tids.get(i), () -> running.get(index) == request);
             }
         }
     }
