@@ -130,8 +130,9 @@ final class Routing {
             synchronized (this) {
                 w = fallback;
                 if (closed) {
-                    // Closing: the primary engine refuses the request like any other after close.
-                    return engine;
+                    // Closing: refused, as the primary engine refuses once its own close began (until
+                    // then it would take an operation only the workers run, and fail it in prep).
+                    return w != null ? w : io.asys.internal.engine.ClosedEngine.INSTANCE;
                 }
                 if (w == null) {
                     w = new WorkerEngine(4);

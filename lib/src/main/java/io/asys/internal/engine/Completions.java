@@ -77,4 +77,22 @@ public final class Completions {
         }
         request.future.completeExceptionally(failure);
     }
+
+    /**
+     * Fails a request, or a chain from its head, that an engine refused because it is closed:
+     * it never ran. Each step not yet done completes once with {@link EngineClosedException},
+     * its file-handle hold released first (as {@link #complete} does).
+     */
+    public static void reject(Request<?> head) {
+        for (Request<?> r = head; r != null; r = r.next) {
+            if (r.done) {
+                continue;
+            }
+            r.done = true;
+            if (r.onDone != null) {
+                r.onDone.run();
+            }
+            r.future.completeExceptionally(new EngineClosedException());
+        }
+    }
 }

@@ -138,27 +138,14 @@ public final class UringEngine implements CompletionHandler, Engine {
     @Override
     public void submit(Request<?> request) {
         if (closing) {
-            rejectClosed(request);
+            Completions.reject(request);
             return;
         }
         inbox.offer(request);
         wake();
         // Close may have drained the inbox for the last time between our check and our offer.
         if (closing && inbox.remove(request)) {
-            rejectClosed(request);
-        }
-    }
-
-    /** Fails a chain the engine never took, exactly once, releasing its file-handle holds. */
-    private static void rejectClosed(Request<?> head) {
-        for (Request<?> r = head; r != null; r = r.next) {
-            if (!r.done) {
-                r.done = true;
-                r.future.completeExceptionally(new io.asys.internal.engine.EngineClosedException());
-                if (r.onDone != null) {
-                    r.onDone.run();
-                }
-            }
+            Completions.reject(request);
         }
     }
 

@@ -240,7 +240,7 @@ public final class LookupPool implements Engine {
     @Override
     public void submit(Request<?> r) {
         if (closing) {
-            reject(r);
+            Completions.reject(r);
             return;
         }
         Worker own = self();
@@ -548,13 +548,5 @@ public final class LookupPool implements Engine {
                 }
             }
         }
-    }
-
-    private static void reject(Request<?> r) {
-        r.done = true;
-        if (r.onDone != null) {
-            r.onDone.run();
-        }
-        r.future.completeExceptionally(new io.asys.internal.engine.EngineClosedException());
     }
 }

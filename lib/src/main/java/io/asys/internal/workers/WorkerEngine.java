@@ -153,7 +153,7 @@ public final class WorkerEngine implements Engine {
     @Override
     public void submit(Request<?> head) {
         if (closing) {
-            reject(head);
+            Completions.reject(head);
             return;
         }
         for (Request<?> r = head; r != null; r = r.next) {
@@ -638,16 +638,6 @@ public final class WorkerEngine implements Engine {
     private void cancelChain(Request<?> head, int res) {
         for (Request<?> r = head; r != null; r = r.next) {
             post(r, res);
-        }
-    }
-
-    private static void reject(Request<?> head) {
-        for (Request<?> r = head; r != null; r = r.next) {
-            r.done = true;
-            r.future.completeExceptionally(new io.asys.internal.engine.EngineClosedException());
-            if (r.onDone != null) {
-                r.onDone.run();
-            }
         }
     }
 
