@@ -309,7 +309,7 @@ final class FuzzRun {
                     default -> t = new java.util.concurrent.CancellationException();
                 }
                 s.step.sutValue = value;
-                s.step.sutOutcome = Outcome.of(value, t);
+                s.step.sutOutcome = s.step.outcomeOf(value, t);
                 if (value instanceof FileHandle h) {
                     asys.close(h);
                 }

@@ -16,7 +16,12 @@ final class Step {
     enum Kind {
         NOP, SLEEP, READ, WRITE, FSYNC, FDATASYNC, FTRUNCATE, FALLOCATE, FADVISE,
         STATX, MKDIR, UNLINK, RENAME, SYMLINK, LINK, OPEN, GETXATTR, SETXATTR, CLOSE_BAD_FD,
-        READV, WRITEV, READ_FIXED, WRITE_FIXED, SYNC_FILE_RANGE
+        READV, WRITEV, READ_FIXED, WRITE_FIXED, SYNC_FILE_RANGE, STATX_ALL
+    }
+
+    /** A {@link Kind#STATX_ALL} batch: these paths, in order (p1, p2, p1: a path twice too). */
+    private String[] batch() {
+        return new String[] {p1, p2, p1};
     }
 
     /** Buffer kinds: a guarded native buffer, or a buffer asys must refuse. */
@@ -55,6 +60,8 @@ final class Step {
     /** The file was open with O_DIRECT when the step was built. */
     boolean direct;
     io.asys.Statx oraStatx;
+    /** The oracle's statx per path of a batch (null where it failed). */
+    io.asys.Statx[] oraBatch;
 
     Step(Kind kind) {
         this.kind = kind;
@@ -107,6 +114,7 @@ final class Step {
             case FALLOCATE -> new Op.Fallocate(h, mode, offset, length);
             case FADVISE -> new Op.Fadvise(h, offset, (int) length, mode);
             case STATX -> new Op.Statx(path(lane.sut, p1), flags, mode);
+            case STATX_ALL -> new Op.StatxAll(java.util.Arrays.stream(batch()).map(n -> path(lane.sut, n)).toList(), flags, mode);
             case MKDIR -> new Op.MkdirAt(path(lane.sut, p1), mode);
             case UNLINK -> new Op.UnlinkAt(path(lane.sut, p1), flags);
             case RENAME -> new Op.RenameAt(path(lane.sut, p1), path(lane.sut, p2), flags);
@@ -168,7 +176,7 @@ final class Step {
     long refusal(Lane lane) {
         boolean paths = switch (kind) {
             case STATX, MKDIR, UNLINK, OPEN, GETXATTR, SETXATTR -> p1.indexOf('\0') >= 0;
-            case RENAME, LINK, SYMLINK -> p1.indexOf('\0') >= 0 || p2.indexOf('\0') >= 0;
+            case RENAME, LINK, SYMLINK, STATX_ALL -> p1.indexOf('\0') >= 0 || p2.indexOf('\0') >= 0;
             default -> false;
         };
         boolean xattrs = (kind == Kind.GETXATTR || kind == Kind.SETXATTR) && xattr.indexOf('\0') >= 0;
@@ -223,6 +231,21 @@ final class Step {
                 }
                 yield r;
             }
+            case STATX_ALL -> {
+                String[] names = batch();
+                oraBatch = new io.asys.Statx[names.length];
+                int[] errnos = new int[names.length];
+                for (int i = 0; i < names.length; i++) {
+                    MemorySegment out = Arena.ofAuto().allocate(256, 8);
+                    long r = o.statx(nio(Lane.side(lane.ora, names[i])), flags, mode, out);
+                    if (r >= 0) {
+                        oraBatch[i] = io.asys.Statx.decode(out);
+                    } else {
+                        errnos[i] = (int) -r;
+                    }
+                }
+                yield batchOutcome(errnos);
+            }
             case MKDIR -> o.mkdirat(a, mode);
             case UNLINK -> o.unlinkat(a, flags);
             case RENAME -> o.renameat2(a, b, flags);
@@ -240,6 +263,34 @@ final class Step {
             case SETXATTR -> o.setxattr(a, xattr, oraBuf.buffer, flags);
             case CLOSE_BAD_FD -> o.close((int) offset);
         };
+    }
+
+    /**
+     * A batch's outcome as one number: each path's errno (0 for success) in 12 bits, first path
+     * lowest. A path cut short by a cancel or timeout (ECANCELED, which statx itself never
+     * returns) makes the whole batch read as cancelled or timed out, as a single statx would.
+     */
+    private long batchOutcome(int[] errnos) {
+        long v = 0;
+        for (int i = errnos.length - 1; i >= 0; i--) {
+            if (errnos[i] == io.asys.Errno.ECANCELED) {
+                return timeout != null && cancel == 0 ? Outcome.TIMEOUT : -io.asys.Errno.ECANCELED;
+            }
+            v = v << 12 | errnos[i];
+        }
+        return v;
+    }
+
+    /** The outcome of the test side's completion (a batch's results become {@link #batchOutcome}). */
+    long outcomeOf(Object value, Throwable failure) {
+        if (failure == null && value instanceof io.asys.StatxResults all) {
+            int[] errnos = new int[all.size()];
+            for (int i = 0; i < errnos.length; i++) {
+                errnos[i] = all.errno(i);
+            }
+            return batchOutcome(errnos);
+        }
+        return Outcome.of(value, failure);
     }
 
     private static String nio(String path) {
@@ -263,10 +314,25 @@ final class Step {
         // An empty path with AT_EMPTY_PATH is the process's working directory, shared with everything else
         // running there: its link count and times may change between the two calls.
         if (kind == Kind.STATX && !p1.isEmpty() && sutValue instanceof io.asys.Statx s && oraStatx != null) {
-            io.asys.Statx t = oraStatx;
-            if (s.mode() != t.mode() || s.size() != t.size() || s.nlink() != t.nlink() || s.uid() != t.uid()) {
-                return "statx differs: " + s + " vs " + t;
+            return statxDiffers(s, oraStatx);
+        }
+        if (kind == Kind.STATX_ALL && sutValue instanceof io.asys.StatxResults all && oraBatch != null) {
+            String[] names = batch();
+            for (int i = 0; i < names.length; i++) {
+                if (!names[i].isEmpty() && all.statx(i) != null && oraBatch[i] != null) {
+                    String d = statxDiffers(all.statx(i), oraBatch[i]);
+                    if (d != null) {
+                        return "path " + i + ": " + d;
+                    }
+                }
             }
+        }
+        return null;
+    }
+
+    private static String statxDiffers(io.asys.Statx s, io.asys.Statx t) {
+        if (s.mode() != t.mode() || s.size() != t.size() || s.nlink() != t.nlink() || s.uid() != t.uid()) {
+            return "statx differs: " + s + " vs " + t;
         }
         return null;
     }
@@ -307,6 +373,9 @@ final class Step {
             case STATX, MKDIR, UNLINK, OPEN -> "'" + shortName(p1) + "', flags=0x" + Integer.toHexString(flags)
                     + ", mode=0" + Integer.toOctalString(mode);
             case RENAME, LINK, SYMLINK -> "'" + shortName(p1) + "', '" + shortName(p2) + "', flags=0x" + Integer.toHexString(flags);
+            case STATX_ALL -> "'" + shortName(p1) + "', '" + shortName(p2) + "', '" + shortName(p1) + "', flags=0x"
+                    + Integer.toHexString(flags) + ", mask=0x" + Integer.toHexString(mode) + ", outcome "
+                    + Long.toHexString(sutOutcome) + "/" + Long.toHexString(oraOutcome);
             case GETXATTR, SETXATTR -> "'" + shortName(p1) + "', " + shortName(xattr) + ", len=" + length + ", buf=" + bufKind;
             case CLOSE_BAD_FD -> "fd=" + offset;
             case SLEEP -> sleep.toNanos() + "ns";

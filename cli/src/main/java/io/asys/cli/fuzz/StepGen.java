@@ -110,7 +110,7 @@ final class StepGen {
                 s.offset = rnd.nextInt(8) == 0 ? -1 : rnd.nextInt(40_000);
                 s.length = rnd.nextInt(8) == 0 ? -1 : rnd.nextInt(40_000);
             }
-            case STATX -> {
+            case STATX, STATX_ALL -> {
                 s.flags = (int) pick(0, 0, Op.AT_SYMLINK_NOFOLLOW, Op.AT_EMPTY_PATH, 0x6000, 0x7fff_0000);
                 s.mode = (int) pick(Statx.STATX_BASIC_STATS, Statx.STATX_ALL, 0, 0x8000_0000L);
             }
