@@ -200,8 +200,7 @@ public final class Asys implements AutoCloseable {
         AsysFuture<T> future = new AsysFuture<>();
         Request<T> r = new Request<>(op, future, timeout);
         if (attrMask != 0) {
-            r.attrMask = attrMask;
-            r.submitNanos = System.nanoTime();
+            r.askFor(attrMask);
         }
         future.bind(r, this);
         FileHandle handle = op.handle();
@@ -329,11 +328,11 @@ public final class Asys implements AutoCloseable {
         }
         r.engine = engine;
         if (r.attrMask != 0) {
-            r.takenNanos = taken;
-            r.path = ExecutionPath.INLINE.ordinal();
+            r.measured.takenNanos = taken;
+            r.measured.path = ExecutionPath.INLINE.ordinal();
             io.asys.internal.engine.AttributeProbes.applyCache(r, io.asys.internal.engine.AttributeProbes.code(
                     io.asys.internal.engine.AttributeProbes.METHOD_NOWAIT, CacheResult.HIT));
-            r.cpuUnsupported = "completed inline on the submitting thread; its CPU time is the caller's";
+            r.measured.cpuUnsupported = "completed inline on the submitting thread; its CPU time is the caller's";
         }
         io.asys.internal.engine.Completions.complete(r, res);
         return true;

@@ -69,14 +69,14 @@ public final class AttributeProbes {
     /** Decodes a cache code into the request's CACHE fields. */
     public static void applyCache(Request<?> r, long code) {
         if (code >= 0) {
-            r.cache = (int) (code & 0xFF);
-            r.cacheMethod = METHODS[(int) (code >> 8)];
+            r.measured.cache = (int) (code & 0xFF);
+            r.measured.cacheMethod = METHODS[(int) (code >> 8)];
         } else if (code == NOT_A_READ) {
-            r.cacheUnsupported = "only reads have a cache result (" + r.op.name() + ")";
+            r.measured.cacheUnsupported = "only reads have a cache result (" + r.op.name() + ")";
         } else if (code == NO_RANGE) {
-            r.cacheUnsupported = "a read at the file position has no range to look up";
+            r.measured.cacheUnsupported = "a read at the file position has no range to look up";
         } else {
-            r.cacheUnsupported = "cachestat failed: " + Errno.describe((int) code)
+            r.measured.cacheUnsupported = "cachestat failed: " + Errno.describe((int) code)
                     + (code == -Errno.ENOSYS ? " (the kernel predates 6.5)" : "");
         }
     }

@@ -28,7 +28,7 @@ public final class Completions {
         }
         request.done = true;
         if (request.attrMask != 0) {
-            request.completeNanos = System.nanoTime();
+            request.measured.completeNanos = System.nanoTime();
         }
         // An expired timeout (-ETIME) is a sleep's success; it is submitted with
         // IORING_TIMEOUT_ETIME_SUCCESS, so a step linked after it runs too.
@@ -70,7 +70,7 @@ public final class Completions {
         }
         request.done = true;
         if (request.attrMask != 0) {
-            request.completeNanos = System.nanoTime();
+            request.measured.completeNanos = System.nanoTime();
         }
         if (request.onDone != null) {
             request.onDone.run();

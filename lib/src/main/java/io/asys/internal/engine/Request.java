@@ -49,28 +49,45 @@ public final class Request<T> {
     /** A send_zc's result, held until its notification says the buffer is free. Engine thread only. */
     public int sendResult;
 
-    // ---- attributes (io.asys.Attribute), all unused while attrMask is 0 ----
+    // ---- attributes (io.asys.Attribute) ----
     /** Bit {@code 1 << ordinal} for each attribute asked for. */
     public int attrMask;
-    public long submitNanos;
-    public long completeNanos;
-    /** When the kernel (SQE submitted) or a worker took it; -1 if not known. */
-    public long takenNanos = -1;
-    /** A {@link io.asys.CacheResult} ordinal, or -1 with {@link #cacheUnsupported} saying why. */
-    public int cache = -1;
-    public String cacheMethod;
-    public String cacheUnsupported;
-    /** An {@link io.asys.ExecutionPath} ordinal, or -1. */
-    public int path = -1;
-    /** CPU time of the thread that ran it, or -1 with {@link #cpuUnsupported} saying why. */
-    public long cpuNanos = -1;
-    public String cpuUnsupported;
-    /** A short read of the worker engine's non-blocking attempt (CACHE is decided by the full read), or -1. */
-    public int nowaitResult = -1;
+    /** What was measured for the attributes; made only when {@link #attrMask} is not 0 ({@link #askFor}). */
+    public Measured measured;
     /** The submitter already tried RWF_NOWAIT on its thread and it did not complete the read: no engine tries again. */
     public boolean noWaitTried;
-    /** The io_uring engine's turn in which the SQE was submitted (for the path attribute). */
-    public long submitTurn;
+
+    /**
+     * The attribute values of one request that asked for any: kept apart so a request that asks
+     * for none (most) is 60-odd bytes smaller (less memory streamed through the young
+     * generation per operation: statx measurably faster with fewer bytes per operation).
+     */
+    public static final class Measured {
+        public long submitNanos;
+        public long completeNanos;
+        /** When the kernel (SQE submitted) or a worker took it; -1 if not known. */
+        public long takenNanos = -1;
+        /** A {@link io.asys.CacheResult} ordinal, or -1 with {@link #cacheUnsupported} saying why. */
+        public int cache = -1;
+        public String cacheMethod;
+        public String cacheUnsupported;
+        /** An {@link io.asys.ExecutionPath} ordinal, or -1. */
+        public int path = -1;
+        /** CPU time of the thread that ran it, or -1 with {@link #cpuUnsupported} saying why. */
+        public long cpuNanos = -1;
+        public String cpuUnsupported;
+        /** A short read of the worker engine's non-blocking attempt (CACHE is decided by the full read), or -1. */
+        public int nowaitResult = -1;
+        /** The io_uring engine's turn in which the SQE was submitted (for the path attribute). */
+        public long submitTurn;
+    }
+
+    /** Asks for the attributes in {@code mask} (not 0), measured from now. */
+    public void askFor(int mask) {
+        attrMask = mask;
+        measured = new Measured();
+        measured.submitNanos = System.nanoTime();
+    }
 
     private static final java.lang.invoke.VarHandle ENGINE;
 

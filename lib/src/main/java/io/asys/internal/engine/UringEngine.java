@@ -430,8 +430,8 @@ public final class UringEngine implements CompletionHandler, Engine {
 
     /** QUEUE_TIME ends now (its SQE goes to the kernel this turn); CACHE from cachestat; CPU is the kernel's. */
     private void attributesAtSubmit(Request<?> r) {
-        r.takenNanos = System.nanoTime();
-        r.submitTurn = turn;
+        r.measured.takenNanos = System.nanoTime();
+        r.measured.submitTurn = turn;
         attributedThisTurn = true;
         if (r.wants(io.asys.Attribute.CACHE)) {
             if (probes == null) {
@@ -439,7 +439,7 @@ public final class UringEngine implements CompletionHandler, Engine {
             }
             probes.cacheByCachestat(r);
         }
-        r.cpuUnsupported = "io_uring runs it inside the kernel; no thread's CPU time is the operation's alone";
+        r.measured.cpuUnsupported = "io_uring runs it inside the kernel; no thread's CPU time is the operation's alone";
     }
 
     private static void finish(Request<?> r, int res) {
@@ -532,8 +532,8 @@ public final class UringEngine implements CompletionHandler, Engine {
         if (a == WAKEUP) {
             wakeArmed = false;
         } else if (a instanceof Request<?> r) {
-            if (r.attrMask != 0 && r.path < 0) {
-                r.path = (reapingAtOnce && r.submitTurn == turn ? io.asys.ExecutionPath.URING_NONBLOCKING
+            if (r.attrMask != 0 && r.measured.path < 0) {
+                r.measured.path = (reapingAtOnce && r.measured.submitTurn == turn ? io.asys.ExecutionPath.URING_NONBLOCKING
                         : io.asys.ExecutionPath.URING_ASYNC).ordinal();
             }
             if (r.op instanceof io.asys.Op.Multishot<?> m) {

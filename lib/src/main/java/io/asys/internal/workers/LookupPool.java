@@ -398,8 +398,8 @@ public final class LookupPool implements Engine {
         } else {
             long cpu = 0;
             if (r.attrMask != 0) {
-                r.takenNanos = System.nanoTime();
-                r.path = ExecutionPath.WORKER.ordinal();
+                r.measured.takenNanos = System.nanoTime();
+                r.measured.path = ExecutionPath.WORKER.ordinal();
                 cpu = r.wants(Attribute.CPU) ? calls.probes().threadCpuNanos() : 0;
             }
             long n = own.calls;
@@ -446,7 +446,7 @@ public final class LookupPool implements Engine {
                 }
             }
             if (r.attrMask != 0 && r.wants(Attribute.CPU)) {
-                r.cpuNanos = calls.probes().threadCpuNanos() - cpu;
+                r.measured.cpuNanos = calls.probes().threadCpuNanos() - cpu;
             }
         }
         own.completing = true;

@@ -262,10 +262,10 @@ public final class WorkerEngine implements Engine {
             return false;
         }
         if (attributed) {
-            r.takenNanos = taken;
-            r.path = ExecutionPath.INLINE.ordinal();
+            r.measured.takenNanos = taken;
+            r.measured.path = ExecutionPath.INLINE.ordinal();
             if (r.wants(Attribute.CPU)) {
-                r.cpuNanos = calls.probes().threadCpuNanos() - cpu;
+                r.measured.cpuNanos = calls.probes().threadCpuNanos() - cpu;
             }
         }
         Completions.complete(r, res);
@@ -278,7 +278,7 @@ public final class WorkerEngine implements Engine {
             AttributeProbes.applyCache(r, AttributeProbes.code(AttributeProbes.METHOD_NOWAIT,
                     res == wanted ? CacheResult.HIT : CacheResult.MISS));
         } else if (res >= 0) {
-            r.nowaitResult = res;
+            r.measured.nowaitResult = res;
         }
     }
 
@@ -394,10 +394,10 @@ public final class WorkerEngine implements Engine {
             Attribute.CACHE.id(), 1, 0,
             Attribute.PATH.id(), 0, ExecutionPath.WORKER.ordinal(),
             Attribute.CPU.id(), 1, 0};
-        if (r.wants(Attribute.CACHE) && r.nowaitResult < 0) {
-            if (r.cache >= 0) {
+        if (r.wants(Attribute.CACHE) && r.measured.nowaitResult < 0) {
+            if (r.measured.cache >= 0) {
                 a[CACHE_AT + 1] = 0; // the non-blocking attempt already said (a miss)
-                a[CACHE_AT + 2] = AttributeProbes.code(AttributeProbes.METHOD_NOWAIT, CacheResult.values()[r.cache]);
+                a[CACHE_AT + 2] = AttributeProbes.code(AttributeProbes.METHOD_NOWAIT, CacheResult.values()[r.measured.cache]);
             } else {
                 a[CACHE_AT + 1] = 0;
                 a[CACHE_AT + 2] = calls.probes().cacheCode(r.op);
@@ -414,11 +414,11 @@ public final class WorkerEngine implements Engine {
             a[CPU_AT + 1] = 0;
             a[CPU_AT + 2] = calls.probes().threadCpuNanos() - a[CPU_AT + 2];
         }
-        if (r.wants(Attribute.CACHE) && r.nowaitResult >= 0) {
+        if (r.wants(Attribute.CACHE) && r.measured.nowaitResult >= 0) {
             // The non-blocking attempt read part: all of it if the file simply ends there.
             a[CACHE_AT + 1] = 0;
             a[CACHE_AT + 2] = AttributeProbes.code(AttributeProbes.METHOD_NOWAIT,
-                    res == r.nowaitResult ? CacheResult.HIT : CacheResult.PARTIAL);
+                    res == r.measured.nowaitResult ? CacheResult.HIT : CacheResult.PARTIAL);
         }
     }
 
@@ -430,10 +430,10 @@ public final class WorkerEngine implements Engine {
             }
             long v = attributes.value(i);
             switch (Attribute.values()[attributes.id(i) - 1]) {
-                case QUEUE_TIME -> r.takenNanos = v;
+                case QUEUE_TIME -> r.measured.takenNanos = v;
                 case CACHE -> AttributeProbes.applyCache(r, v);
-                case PATH -> r.path = (int) v;
-                case CPU -> r.cpuNanos = v;
+                case PATH -> r.measured.path = (int) v;
+                case CPU -> r.measured.cpuNanos = v;
                 case LATENCY -> {
                 }
             }
