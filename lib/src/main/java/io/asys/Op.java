@@ -437,6 +437,26 @@ public sealed interface Op<T> {
         }
     }
 
+    /**
+     * setsockopt(2): {@code option} at {@code level} set to the bytes of {@code value} (a
+     * native segment, read by the kernel while the operation runs). On io_uring this is a socket
+     * command ({@code IORING_OP_URING_CMD}, {@code SOCKET_URING_OP_SETSOCKOPT}, Linux 6.7+): the
+     * option is set on the ring's thread, with no hand-off to a worker; on older kernels asys
+     * routes it to a worker. {@link #ofInt} makes the common int-valued form.
+     */
+    record SetSockOpt(FileHandle handle, int level, int option, MemorySegment value) implements CountOp {
+        /** An int-valued option ({@code SO_RCVLOWAT}, {@code SO_RCVBUF}, {@code TCP_NODELAY}, ...). */
+        public static SetSockOpt ofInt(FileHandle handle, int level, int option, int value) {
+            MemorySegment v = java.lang.foreign.Arena.ofAuto().allocate(java.lang.foreign.ValueLayout.JAVA_INT);
+            v.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, value);
+            return new SetSockOpt(handle, level, option, v);
+        }
+
+        public String name() {
+            return "setsockopt";
+        }
+    }
+
     record Listen(FileHandle handle, int backlog) implements CountOp {
         public String name() {
             return "listen";

@@ -62,6 +62,35 @@ class AsysNetworkTest {
         }
     }
 
+    /**
+     * setsockopt (a socket command on io_uring 6.7+, the system call on a worker): the option is
+     * set (getsockopt reads it back), an unknown option fails with ENOPROTOOPT and a file that is
+     * no socket with ENOTSOCK, on both engines.
+     */
+    @Test
+    void setsockoptSetsTheOptionAndNamesItsErrors(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        int solSocket = 1;
+        int soRcvlowat = 18;
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        FileHandle socket = get(asys.tcpSocket(any));
+        assertEquals(0, get(asys.setsockopt(socket, solSocket, soRcvlowat, 12345)));
+        MemorySegment value = Arena.ofAuto().allocate(4);
+        MemorySegment length = Arena.ofAuto().allocate(4);
+        length.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, 4);
+        assertEquals(0L, (long) get(asys.syscall(RawCall.of("getsockopt").arg(socket.fd()).arg(solSocket).arg(soRcvlowat)
+                .arg(value).arg(length))));
+        assertEquals(12345, value.get(java.lang.foreign.ValueLayout.JAVA_INT, 0));
+
+        Throwable unknown = assertThrows(ExecutionException.class, () -> get(asys.setsockopt(socket, solSocket, 9999, 1))).getCause();
+        assertEquals(Errno.ENOPROTOOPT, ((ErrnoException) unknown).errno(), unknown.toString());
+        java.nio.file.Path f = java.nio.file.Files.writeString(dir.resolve("not-a-socket"), "x");
+        FileHandle file = get(asys.open(f, FileDescriptors.O_RDONLY, 0));
+        Throwable notSocket = assertThrows(ExecutionException.class, () -> get(asys.setsockopt(file, solSocket, soRcvlowat, 1))).getCause();
+        assertEquals(Errno.ENOTSOCK, ((ErrnoException) notSocket).errno(), notSocket.toString());
+        assertEquals(0, get(asys.close(file)));
+        assertEquals(0, get(asys.close(socket)));
+    }
+
     @Test
     void connectToAClosedPortIsRefused() throws Exception {
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);

@@ -57,6 +57,8 @@ public final class IoUringAbi {
     public static final int IORING_OP_GETXATTR = 44;
     public static final int IORING_OP_SOCKET = 45;
     public static final int IORING_OP_URING_CMD = 46;
+    /** {@code cmd_op} of a socket command that sets an option ({@code SOCKET_URING_OP_SETSOCKOPT}). */
+    public static final int SOCKET_URING_OP_SETSOCKOPT = 3;
     public static final int IORING_OP_SEND_ZC = 47;
     public static final int IORING_OP_SENDMSG_ZC = 48;
     public static final int IORING_OP_READ_MULTISHOT = 49;

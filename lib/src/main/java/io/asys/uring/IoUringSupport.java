@@ -129,6 +129,16 @@ public final class IoUringSupport {
         return ops == null ? new BitSet() : (BitSet) ops.clone();
     }
 
+    /** Whether the running kernel's release is at least {@code major.minor} (false when it cannot be read). */
+    public static boolean kernelAtLeast(int major, int minor) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(kernelRelease());
+        if (!m.find()) {
+            return false;
+        }
+        int ma = Integer.parseInt(m.group(1));
+        return ma > major || ma == major && Integer.parseInt(m.group(2)) >= minor;
+    }
+
     /** The running kernel's release, from /proc/sys/kernel/osrelease. */
     public static String kernelRelease() {
         String r = readSysctl("kernel/osrelease");

@@ -373,6 +373,21 @@ public final class Sqe {
         return prepRw(IORING_OP_BIND, fd, address.address(), 0, address.byteSize());
     }
 
+    /**
+     * setsockopt(2) as a socket command ({@code IORING_OP_URING_CMD} with
+     * {@code SOCKET_URING_OP_SETSOCKOPT}, Linux 6.7+): {@code cmd_op} in the offset word, level
+     * and option name in the address word, the option's length and address where
+     * {@code io_uring_sqe} keeps {@code optlen} and {@code optval}.
+     */
+    public Sqe prepSetSockOpt(int fd, int level, int name, MemorySegment value) {
+        Buffers.checkNative(value, false);
+        keep(value);
+        prepRw(IORING_OP_URING_CMD, fd, (level & 0xFFFF_FFFFL) | ((long) name << 32), 0, SOCKET_URING_OP_SETSOCKOPT);
+        sqes.set(ValueLayout.JAVA_INT_UNALIGNED, at + SqeDescriptor.FILE_INDEX, (int) value.byteSize());
+        sqes.set(ValueLayout.JAVA_LONG_UNALIGNED, at + SqeDescriptor.ADDR3, value.address());
+        return this;
+    }
+
     /** listen(2). */
     public Sqe prepListen(int fd, int backlog) {
         return prepRw(IORING_OP_LISTEN, fd, 0, backlog, 0);

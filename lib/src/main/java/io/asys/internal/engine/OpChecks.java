@@ -27,6 +27,7 @@ public final class OpChecks {
             case Op.FSetXattr o -> Buffers.checkNative(o.value(), false);
             case Op.SendZc o -> Buffers.checkNative(o.buffer(), false);
             case Op.Madvise o -> Buffers.checkNative(o.region(), false);
+            case Op.SetSockOpt o -> Buffers.checkNative(o.value(), false);
             case Op.SendMsg o -> o.message().data().check(false);
             case Op.RecvMsg o -> o.message().data().check(true);
             case Op.FutexWait o -> Buffers.checkFutexWord(o.word());

@@ -553,6 +553,9 @@ public final class UringEngine implements CompletionHandler, Engine {
             if (res >= 0 && r.op instanceof io.asys.Op.RecvSelect s) {
                 r.value = s.selected(res, (flags & IORING_CQE_F_BUFFER) != 0 ? res >= 0 ? flags >>> 16 : -1 : -1);
             }
+            if (res < 0 && r.op instanceof io.asys.Op.SetSockOpt o) {
+                res = SocketCommands.asSystemCall(o.handle().fd(), res);
+            }
             if (res >= 0 && r.op instanceof io.asys.Op.Statx) {
                 r.value = io.asys.Statx.decode(scratch(IoUring.slotIndex(userData)).statx());
             }

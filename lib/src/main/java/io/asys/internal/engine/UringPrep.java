@@ -46,6 +46,7 @@ final class UringPrep {
             case Op.Connect c -> IORING_OP_CONNECT;
             case Op.Bind b -> IORING_OP_BIND;
             case Op.Listen l -> IORING_OP_LISTEN;
+            case Op.SetSockOpt o -> IORING_OP_URING_CMD;
             case Op.Accept a -> IORING_OP_ACCEPT;
             case Op.Send s -> IORING_OP_SEND;
             case Op.Recv r -> IORING_OP_RECV;
@@ -84,7 +85,7 @@ final class UringPrep {
         IORING_OP_BIND, IORING_OP_LISTEN, IORING_OP_ACCEPT, IORING_OP_SEND, IORING_OP_RECV, IORING_OP_SHUTDOWN,
         IORING_OP_OPENAT2, IORING_OP_GETXATTR, IORING_OP_SETXATTR, IORING_OP_FGETXATTR, IORING_OP_FSETXATTR,
         IORING_OP_SPLICE, IORING_OP_TEE, IORING_OP_MADVISE, IORING_OP_SEND_ZC, IORING_OP_SENDMSG, IORING_OP_RECVMSG,
-        IORING_OP_FUTEX_WAIT, IORING_OP_FUTEX_WAKE, IORING_OP_WAITID, IORING_OP_MSG_RING, IORING_OP_READ_FIXED,
+        IORING_OP_FUTEX_WAIT, IORING_OP_FUTEX_WAKE, IORING_OP_WAITID, IORING_OP_MSG_RING, IORING_OP_READ_FIXED, IORING_OP_URING_CMD,
         IORING_OP_WRITE_FIXED,
     };
 
@@ -134,11 +135,16 @@ final class UringPrep {
     /** Null if the running kernel has the opcode, else why the operation cannot run. */
     /** What {@link #opcode} says for an operation io_uring has no opcode for (it runs on the worker engine). */
     static final int NO_OPCODE = -1;
+    /** io_uring's socket commands (SOCKET_URING_OP_SETSOCKOPT) came with Linux 6.7. */
+    private static final boolean SOCKET_COMMANDS = IoUringSupport.kernelAtLeast(6, 7);
 
     static String unsupported(Op<?> op) {
         int opcode = opcode(op);
         if (opcode == NO_OPCODE) {
             return "no io_uring opcode for " + op.getClass().getSimpleName() + " (a batch of system calls)";
+        }
+        if (op instanceof Op.SetSockOpt && !SOCKET_COMMANDS) {
+            return "kernel " + IoUringSupport.kernelRelease() + " predates io_uring's socket commands (6.7; needed by setsockopt)";
         }
         if (AVOIDED.get(opcode) && IoUringSupport.isSupported(opcode)) {
             return IoUringAbi.opName(opcode) + " is avoided (" + AVOID_PROP_NAME + ")";
@@ -186,6 +192,7 @@ final class UringPrep {
             case Op.Connect c -> sqe.prepConnect(c.handle().fd(), c.sockaddr());
             case Op.Bind b -> sqe.prepBind(b.handle().fd(), b.sockaddr());
             case Op.Listen l -> sqe.prepListen(l.handle().fd(), l.backlog());
+            case Op.SetSockOpt o -> sqe.prepSetSockOpt(o.handle().fd(), o.level(), o.option(), o.value());
             case Op.Accept a -> sqe.prepAccept(a.handle().fd(), O_CLOEXEC);
             case Op.Send s -> sqe.prepSend(s.handle().fd(), s.buffer(), s.flags());
             case Op.Recv r -> sqe.prepRecv(r.handle().fd(), r.buffer(), r.flags());

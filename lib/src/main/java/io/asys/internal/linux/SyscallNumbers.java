@@ -40,6 +40,8 @@ public final class SyscallNumbers {
     public static final long CONNECT = A64 ? 203 : 42;
     public static final long BIND = A64 ? 200 : 49;
     public static final long LISTEN = A64 ? 201 : 50;
+    public static final long SETSOCKOPT = A64 ? 208 : 54;
+    public static final long GETSOCKOPT = A64 ? 209 : 55;
     public static final long ACCEPT4 = A64 ? 242 : 288;
     public static final long SENDTO = A64 ? 206 : 44;
     public static final long RECVFROM = A64 ? 207 : 45;

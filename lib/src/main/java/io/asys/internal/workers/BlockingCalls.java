@@ -86,6 +86,7 @@ final class BlockingCalls {
             case Op.Connect o -> call(CONNECT, o.handle().fd(), o.sockaddr().address(), o.sockaddr().byteSize(), 0, 0);
             case Op.Bind o -> call(BIND, o.handle().fd(), o.sockaddr().address(), o.sockaddr().byteSize(), 0, 0);
             case Op.Listen o -> call(LISTEN, o.handle().fd(), o.backlog(), 0, 0, 0);
+            case Op.SetSockOpt o -> call(SETSOCKOPT, o.handle().fd(), o.level(), o.option(), o.value().address(), o.value().byteSize());
             case Op.Accept o -> waitThen(r, o.handle().fd(), POLLIN, deadline,
                     () -> call(ACCEPT4, o.handle().fd(), 0, 0, O_CLOEXEC, 0));
             case Op.Send o -> call(SENDTO, o.handle().fd(), o.buffer().address(), o.buffer().byteSize(), o.flags(), 0);
