@@ -466,8 +466,8 @@ public final class Asys implements AutoCloseable {
      * setsockopt(2) of an int-valued option ({@link Op.SetSockOpt}): on io_uring a socket command
      * that runs on the ring's thread (Linux 6.7+), else on a worker.
      */
-    public AsysFuture<Integer> setsockopt(FileHandle socket, int level, int name, int value) {
-        return submit(Op.SetSockOpt.ofInt(socket, level, name, value));
+    public AsysFuture<Integer> setsockopt(FileHandle socket, int level, int option, int value) {
+        return submit(Op.SetSockOpt.ofInt(socket, level, option, value));
     }
 
     public AsysFuture<Integer> listen(FileHandle socket, int backlog) {
