@@ -41,10 +41,12 @@ final class Sender {
     private Asys via;
 
     /**
-     * Each send goes out on the engine whose thread starts it: the thread that queued the message
-     * (a disk engine's, after a read) or the one whose send just completed; {@code asys} (the
-     * network engine) when the queuing thread's engine is not known. One send is in flight at a
-     * time whichever engine runs it, so the order holds.
+     * A small send goes out on the engine whose thread starts it: the thread that queued the
+     * message or the one whose send just completed; {@code asys} (the network engine) when the
+     * queuing thread's engine is not known. A large one (a read reply over {@code GATHER_ITEM_MAX})
+     * always goes out on {@code asys}: a disk engine's thread copies the next large read inline in
+     * its submit, and a send of its own waiting there for socket space would stall the stream for
+     * that copy. One send is in flight at a time whichever engine runs it, so the order holds.
      */
     Sender(Asys asys, FileHandle socket, Consumer<Throwable> onBroken) {
         this.asys = asys;
@@ -70,8 +72,9 @@ final class Sender {
 
     /**
      * Starts the next send on {@code current}, the engine whose thread runs this (the producer's,
-     * or the one whose send just completed): whichever message is next, it leaves from the thread
-     * at hand, with no hand-off to another engine's thread. The caller owns the {@code sending} flag.
+     * or the one whose send just completed): a small message leaves from the thread at hand, with
+     * no hand-off to another engine's thread; a large one from the network engine. The caller owns
+     * the {@code sending} flag.
      */
     private void pump(Asys current) {
         while (true) {
@@ -99,7 +102,7 @@ final class Sender {
             return null;
         }
         batch.add(first);
-        via = current;
+        via = first.bytes.byteSize() > GATHER_ITEM_MAX ? asys : current;
         Message next = queue.peek();
         if (next == null || first.bytes.byteSize() > GATHER_ITEM_MAX) {
             return first.bytes;
