@@ -33,10 +33,10 @@ final class Export {
 
     /** The engine of flush, trim, zeroes and cache, and the first of {@link #large}. */
     final Asys asys;
-    /** The engines of large transfers, taken in turn: their threads copy at the same time. */
+    /** The engines of large reads, taken in turn: their threads copy at the same time. */
     private final Asys[] large;
     private final java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
-    /** The engine of small reads and writes: the network's, so a 4 KiB request needs no hand-off between threads. */
+    /** The engine of small reads and of every write: the network's, so a 4 KiB request needs no hand-off between threads. */
     final Asys small;
     final FileHandle file;
     final String name;
@@ -114,7 +114,7 @@ final class Export {
         });
     }
 
-    /** Transfers of this size and more go to the disk engine, where their copies run beside the network's. */
+    /** Reads of this size and more go to the disk engines, where their copies run beside the network's. */
     static final int LARGE_IO = 128 << 10;
 
     /** Every engine this export's operations may run on. */
@@ -124,9 +124,20 @@ final class Export {
         return all;
     }
 
-    /** The engine for a transfer of {@code length} bytes: the network's when small, else the next disk engine. */
-    Asys engineFor(long length) {
+    /** The engine for a read of {@code length} bytes: the network's when small, else the next disk engine. */
+    Asys readEngineFor(long length) {
         return length < LARGE_IO ? small : large[Math.floorMod(turn.getAndIncrement(), large.length)];
+    }
+
+    /**
+     * The engine for a write of any size: the network's, whose thread received the payload. A
+     * buffered write on a file system without non-blocking buffered writes (ext4) runs on an
+     * io_uring worker thread whichever ring submits it, so a hop to a disk engine's thread only
+     * added two thread switches per write (same-run A/B, 1 MiB writes at depth 8 on a quiet
+     * machine: 5 to 18% more IOPS and 20% less CPU per write on the network engine, 8 of 8 rounds).
+     */
+    Asys writeEngine() {
+        return small;
     }
 
     /** Writes all of {@code buffer} at {@code offset} on {@code engine}, then syncs the data if {@code fua}. */

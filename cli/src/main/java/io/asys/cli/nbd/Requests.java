@@ -76,8 +76,8 @@ final class Requests {
     private CompletableFuture<Integer> run(Request r) {
         boolean fua = r.has(Nbd.CMD_FLAG_FUA);
         return switch (r.type) {
-            case Nbd.CMD_READ -> export.read(r.engine = export.engineFor(r.length), r.data, r.offset);
-            case Nbd.CMD_WRITE -> export.write(r.engine = export.engineFor(r.length), r.data, r.offset, fua);
+            case Nbd.CMD_READ -> export.read(r.engine = export.readEngineFor(r.length), r.data, r.offset);
+            case Nbd.CMD_WRITE -> export.write(r.engine = export.writeEngine(), r.data, r.offset, fua);
             case Nbd.CMD_FLUSH -> export.flush();
             case Nbd.CMD_TRIM -> export.trim(r.offset, r.length, fua);
             case Nbd.CMD_WRITE_ZEROES -> export.writeZeroes(r.offset, r.length, r.has(Nbd.CMD_FLAG_NO_HOLE),
