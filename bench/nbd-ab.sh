@@ -1,0 +1,44 @@
+#!/bin/bash
+# Same-run A/B of two `asys nbd serve` builds on one file: A is the built tool
+# (cli/target/asys-cli.jar), B the same jar with the classes in CLASSES_DIR first on the class
+# path (compile a changed file with: javac --release 25 -cp cli/target/asys-cli.jar -d DIR File.java),
+# or the same classes with other server options in BARGS. fio's nbd engine runs each job on A and
+# B alternately (the first of each round alternates too); one line per round: IOPS and the
+# server's CPU µs per I/O (all its threads, from /proc/PID/stat).
+#   bench/nbd-ab.sh CLASSES_DIR "--rw=write --bs=1m --iodepth=8" [rounds=4] [seconds=4]
+#   BARGS="--rings 2" bench/nbd-ab.sh /nonexistent "--rw=read --bs=1m --iodepth=8"
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/scripts/java-env.sh"
+bdir=$1; job=$2; rounds=${3:-4}; seconds=${4:-4}
+jar="$root/cli/target/asys-cli.jar"
+file=${FILE:-/var/tmp/asys-nbd-bench.img}
+[ -f "$jar" ] || "$root/asys" --version >/dev/null
+[ -f "$file" ] || head -c $((1 << 30)) /dev/urandom > "$file"
+java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED)
+work=$(mktemp -d)
+"${java[@]}" -jar "$jar" nbd serve "$file" --port 0 >"$work/a.out" 2>&1 & pa=$!
+"${java[@]}" -cp "$bdir:$jar" io.asys.cli.Main nbd serve "$file" --port 0 ${BARGS:-} >"$work/b.out" 2>&1 & pb=$!
+trap 'kill $pa $pb 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 600); do
+  grep -q ', engine ' "$work/a.out" && grep -q ', engine ' "$work/b.out" && break
+  sleep 0.1
+done
+port() { sed -n 's/.*:\([0-9]*\), engine.*/\1/p' "$1"; }
+porta=$(port "$work/a.out"); portb=$(port "$work/b.out")
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+run() { # pid port seconds
+  local before after result
+  before=$(ticks "$1")
+  result=$(fio --name=ab --ioengine=nbd --uri="nbd://127.0.0.1:$2/" --size=1g $job --time_based --runtime="$3" \
+      --output-format=json 2>/dev/null | python3 -c 'import json,sys; t=sys.stdin.read(); j=json.loads(t[t.index("{"):])["jobs"][0]; io=j["read"] if j["read"]["total_ios"] else j["write"]; print("%.0f %d" % (io["iops"], io["total_ios"]))')
+  after=$(ticks "$1")
+  set -- $result
+  echo "$1 $(python3 -c "print('%.1f' % (($after - $before) * 1e6 / $(getconf CLK_TCK) / max($2, 1)))")"
+}
+run "$pa" "$porta" 2 >/dev/null; run "$pb" "$portb" 2 >/dev/null  # warm-up: the JIT compiles the job's paths
+for i in $(seq 1 "$rounds"); do
+  if [ $((i % 2)) = 1 ]; then a=$(run "$pa" "$porta" "$seconds"); b=$(run "$pb" "$portb" "$seconds")
+  else b=$(run "$pb" "$portb" "$seconds"); a=$(run "$pa" "$porta" "$seconds"); fi
+  echo "round $i  A: $a   B: $b   (IOPS, CPU µs per I/O)"
+done
