@@ -2,11 +2,12 @@
 # Same-run A/B of two `asys nbd serve` builds on one file: A is the built tool
 # (cli/target/asys-cli.jar), B the same jar with the classes in CLASSES_DIR first on the class
 # path (compile a changed file with: javac --release 25 -cp cli/target/asys-cli.jar -d DIR File.java),
-# or the same classes with other server options in BARGS. fio's nbd engine runs each job on A and
-# B alternately (the first of each round alternates too); one line per round: IOPS and the
+# or the same classes with other server options in BARGS, or other JVM options in BJAVA_OPTS.
+# fio's nbd engine runs each job on A and B alternately (the first of each round alternates too); one line per round: IOPS and the
 # server's CPU µs per I/O (all its threads, from /proc/PID/stat).
 #   bench/nbd-ab.sh CLASSES_DIR "--rw=write --bs=1m --iodepth=8" [rounds=4] [seconds=4]
 #   BARGS="--rings 2" bench/nbd-ab.sh /nonexistent "--rw=read --bs=1m --iodepth=8"
+#   bench/nbd-ab.sh nbdkit "--rw=write --bs=1m --iodepth=8"     # B is nbdkit's file plugin
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/scripts/java-env.sh"
@@ -18,7 +19,13 @@ file=${FILE:-/var/tmp/asys-nbd-bench.img}
 java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED)
 work=$(mktemp -d)
 "${java[@]}" -jar "$jar" nbd serve "$file" --port 0 >"$work/a.out" 2>&1 & pa=$!
-"${java[@]}" -cp "$bdir:$jar" io.asys.cli.Main nbd serve "$file" --port 0 ${BARGS:-} >"$work/b.out" 2>&1 & pb=$!
+if [ "$bdir" = nbdkit ]; then
+  portb=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  nbdkit -f -i 127.0.0.1 -p "$portb" file "$file" 2>"$work/b.err" & pb=$!
+  echo "nbdkit serving on 127.0.0.1:$portb, engine nbdkit" >"$work/b.out"
+else
+  "${java[@]}" ${BJAVA_OPTS:-} -cp "$bdir:$jar" io.asys.cli.Main nbd serve "$file" --port 0 ${BARGS:-} >"$work/b.out" 2>&1 & pb=$!
+fi
 trap 'kill $pa $pb 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 600); do
   grep -q ', engine ' "$work/a.out" && grep -q ', engine ' "$work/b.out" && break
