@@ -127,6 +127,10 @@ final class Oracle implements AutoCloseable {
         }
     }
 
+    long setsockopt(int fd, int level, int option, MemorySegment value) {
+        return call(RawCall.of("setsockopt").arg(fd).arg(level).arg(option).arg(value).arg(value.byteSize()));
+    }
+
     @Override
     public void close() {
         raw.close();

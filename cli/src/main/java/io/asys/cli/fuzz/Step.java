@@ -16,7 +16,7 @@ final class Step {
     enum Kind {
         NOP, SLEEP, READ, WRITE, FSYNC, FDATASYNC, FTRUNCATE, FALLOCATE, FADVISE,
         STATX, MKDIR, UNLINK, RENAME, SYMLINK, LINK, OPEN, GETXATTR, SETXATTR, CLOSE_BAD_FD,
-        READV, WRITEV, READ_FIXED, WRITE_FIXED, SYNC_FILE_RANGE, STATX_ALL
+        READV, WRITEV, READ_FIXED, WRITE_FIXED, SYNC_FILE_RANGE, STATX_ALL, SETSOCKOPT
     }
 
     /** A {@link Kind#STATX_ALL} batch: these paths, in order (p1, p2, p1: a path twice too). */
@@ -49,6 +49,10 @@ final class Step {
     int fixedIndex;
     long fixedOffset;
     io.asys.uring.FixedBuffers fixed;
+    /** A setsockopt: level, option and the int its buffer starts with (when it holds 4 bytes or more). */
+    int sockLevel;
+    int sockOption;
+    int sockValue;
     /** Cancel it: 0 no, 1 through asys (kernel cancel), 2 through the JDK future's cancel. */
     int cancel;
     Duration timeout;
@@ -78,7 +82,7 @@ final class Step {
     boolean usesHandle() {
         return switch (kind) {
             case READ, WRITE, READV, WRITEV, READ_FIXED, WRITE_FIXED, FSYNC, FDATASYNC, FTRUNCATE, FALLOCATE, FADVISE,
-                 SYNC_FILE_RANGE -> true;
+                 SYNC_FILE_RANGE, SETSOCKOPT -> true;
             default -> false;
         };
     }
@@ -139,6 +143,7 @@ final class Step {
                 yield new Op.WriteFixed(h, fixed, fixedIndex, fixedOffset, (int) length, offset);
             }
             case SYNC_FILE_RANGE -> new Op.SyncFileRange(h, offset, (int) length, flags);
+            case SETSOCKOPT -> new Op.SetSockOpt(h, sockLevel, sockOption, buffer(false));
         };
     }
 
@@ -194,7 +199,8 @@ final class Step {
             return Outcome.REFUSED;
         }
         boolean reads = kind == Kind.READ || kind == Kind.READV || kind == Kind.GETXATTR;
-        boolean buffered = reads || kind == Kind.WRITE || kind == Kind.WRITEV || kind == Kind.SETXATTR;
+        boolean buffered = reads || kind == Kind.WRITE || kind == Kind.WRITEV || kind == Kind.SETXATTR
+                || kind == Kind.SETSOCKOPT;
         if (buffered && (bufKind == HEAP || bufKind == CLOSED || bufKind == READ_ONLY && reads)) {
             return Outcome.REFUSED;
         }
@@ -262,6 +268,7 @@ final class Step {
             case GETXATTR -> o.getxattr(a, xattr, oraBuf.buffer);
             case SETXATTR -> o.setxattr(a, xattr, oraBuf.buffer, flags);
             case CLOSE_BAD_FD -> o.close((int) offset);
+            case SETSOCKOPT -> o.setsockopt(fd, sockLevel, sockOption, oraBuf.buffer);
         };
     }
 
@@ -378,6 +385,8 @@ final class Step {
                     + Long.toHexString(sutOutcome) + "/" + Long.toHexString(oraOutcome);
             case GETXATTR, SETXATTR -> "'" + shortName(p1) + "', " + shortName(xattr) + ", len=" + length + ", buf=" + bufKind;
             case CLOSE_BAD_FD -> "fd=" + offset;
+            case SETSOCKOPT -> "level=" + sockLevel + ", option=" + sockOption + ", value=" + sockValue + ", len=" + length
+                    + ", buf=" + bufKind;
             case SLEEP -> sleep.toNanos() + "ns";
             default -> "";
         } + ")";

@@ -3,6 +3,7 @@ package io.asys.cli.fuzz;
 import io.asys.Op;
 import io.asys.Statx;
 
+import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.Random;
 
@@ -13,6 +14,8 @@ final class StepGen {
     private static final int[] OPEN_FLAGS = {
         0, 1, 2, 3, 0100, 0200, 01000, 02000, 040000, 0200000, 0400000, 010000000, 020200000, 04010000,
     };
+    /** Level and option pairs: SO_RCVLOWAT, SO_KEEPALIVE, TCP_NODELAY, and a level no socket has. */
+    private static final int[][] SOCKET_OPTIONS = {{1, 18}, {1, 9}, {6, 1}, {0x7fff, 1}};
     private static final long[] HOSTILE_OFFSETS = {-1, -2, Long.MIN_VALUE, Long.MAX_VALUE, 1L << 62, 1L << 44, (1L << 43) + 7};
 
     private final Random rnd;
@@ -128,6 +131,18 @@ final class StepGen {
                 s.flags = (int) pick(0, 0, 1, 2, 3, 0x40);
                 s.length = rnd.nextInt(8) == 0 ? 70_000 : rnd.nextInt(64);
                 buffers(s, false);
+            }
+            case SETSOCKOPT -> {
+                int[] lo = SOCKET_OPTIONS[rnd.nextInt(SOCKET_OPTIONS.length)];
+                s.sockLevel = lo[0];
+                s.sockOption = lo[1];
+                s.sockValue = (int) pick(0, 1, -1, Integer.MAX_VALUE, rnd.nextInt(1 << 16));
+                s.length = rnd.nextInt(10) == 0 ? pick(0, 1, 8) : 4;
+                buffers(s, false);
+                if (s.length >= 4) {
+                    s.sutBuf.buffer.set(ValueLayout.JAVA_INT_UNALIGNED, 0, s.sockValue);
+                    s.oraBuf.buffer.set(ValueLayout.JAVA_INT_UNALIGNED, 0, s.sockValue);
+                }
             }
             case CLOSE_BAD_FD -> s.offset = pick(-1, -100, Integer.MIN_VALUE, Integer.MAX_VALUE, 1 << 24, (1 << 24) + 77);
             default -> {
