@@ -52,7 +52,7 @@ public final class NbdCommand implements Runnable {
         String engine;
 
         @Option(names = "--rings", defaultValue = "3", description = "engines (a ring and a thread each): the first "
-                + "for the network and small transfers, the others for large transfers in turn; 1 runs all on one "
+                + "for the network, small reads and all writes, the others for large reads in turn; 1 runs all on one "
                 + "(default ${DEFAULT-VALUE})")
         int rings;
 

@@ -61,8 +61,8 @@ public final class NbdServer implements AutoCloseable {
 
     /**
      * As {@link #start(Asys, java.nio.file.Path, String, InetSocketAddress, boolean, boolean, PrintStream)},
-     * with the network I/O and small transfers on {@code net} and large transfers on the {@code disk}
-     * engines in turn (each engine is a ring and a thread: large copies run on several at once).
+     * with the network I/O, small reads and every write on {@code net} and large reads on the
+     * {@code disk} engines in turn (each engine is a ring and a thread: large copies run on several at once).
      */
     public static NbdServer start(Asys net, Asys[] disk, java.nio.file.Path file, String exportName, InetSocketAddress bind,
                                   boolean readOnly, boolean direct, PrintStream log) throws java.io.IOException {

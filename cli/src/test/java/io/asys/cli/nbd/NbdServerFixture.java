@@ -13,7 +13,7 @@ import java.util.Random;
 
 /**
  * An in-process NBD server on a free loopback port, serving a file of known pseudo-random bytes,
- * with three engines as {@code asys nbd serve} has by default (network, and two for large transfers).
+ * with three engines as {@code asys nbd serve} has by default (network, and two for large reads).
  */
 final class NbdServerFixture implements AutoCloseable {
     final Asys asys;
