@@ -101,6 +101,23 @@ public final class Asys implements AutoCloseable {
         };
     }
 
+    /**
+     * As {@link #open(String)}, with io_uring's engine thread and its ring's io-wq workers pinned
+     * to {@code cpu} ({@link IoUringConfig#withCpu}; {@link IoUringConfig#CPU_ANY}: not pinned).
+     * The worker engine ignores it. What the engine receives, its workers then write from the same
+     * CPU's caches (the thread-per-core shape); the engine can no longer move off a busy CPU.
+     * EINVAL (as an {@link ErrnoException}) if this process may not run on {@code cpu}.
+     */
+    public static Asys open(String engine, int cpu) throws ErrnoException {
+        if (cpu == IoUringConfig.CPU_ANY || engine.equals("workers") || engine.equals("auto") && !IoUringSupport.isAvailable()) {
+            return open(engine);
+        }
+        if (!engine.equals("uring") && !engine.equals("auto")) {
+            throw new IllegalArgumentException("unknown engine '" + engine + "': use auto, uring or workers");
+        }
+        return open(defaultRing().withCpu(cpu));
+    }
+
     /** Opens asys on io_uring with this ring configuration; operations the kernel lacks go to workers. */
     public static Asys open(IoUringConfig config) throws ErrnoException {
         IoUringSupport.ensureAvailability();

@@ -132,7 +132,28 @@ public final class IoUring implements AutoCloseable {
         if (r.ring() == null) {
             throw new ErrnoException("io_uring_setup", null, r.errno());
         }
-        return new IoUring(r.ring(), config);
+        IoUring ring = new IoUring(r.ring(), config);
+        if (config.cpu() >= 0) {
+            try {
+                ring.pinIoWorkers(config.cpu());
+            } catch (ErrnoException e) {
+                ring.close();
+                throw e;
+            }
+        }
+        return ring;
+    }
+
+    /** Runs this ring's io-wq workers (the threads of operations that block) on {@code cpu} only. */
+    public void pinIoWorkers(int cpu) throws ErrnoException {
+        ensureOpen();
+        try (Arena arena = Arena.ofConfined()) {
+            int ret = calls.register(mapped.fd(), IORING_REGISTER_IOWQ_AFF, CpuAffinity.maskOf(arena, cpu).address(),
+                    CpuAffinity.MASK_BYTES);
+            if (ret < 0) {
+                throw new ErrnoException("io_uring_register(IORING_REGISTER_IOWQ_AFF, cpu " + cpu + ")", null, ret);
+            }
+        }
     }
 
     public static IoUring open() throws ErrnoException {

@@ -187,6 +187,9 @@ public final class UringEngine implements CompletionHandler, Engine {
 
     private void run() {
         try {
+            if (config.cpu() >= 0) {
+                io.asys.uring.CpuAffinity.pinCurrentThread(config.cpu());
+            }
             ring = IoUring.open(config);
             scratch = new NativeScratch[ring.maxInFlight()];
             int[] sparse = new int[DIRECT_SLOTS];

@@ -65,6 +65,8 @@ public final class SyscallNumbers {
     public static final long RT_SIGACTION = A64 ? 134 : 13;
     public static final long TGKILL = A64 ? 131 : 234;
     public static final long FCNTL = A64 ? 25 : 72;
+    public static final long SCHED_SETAFFINITY = A64 ? 122 : 203;
+    public static final long SCHED_GETAFFINITY = A64 ? 123 : 204;
     /** The kernel AIO calls (KAIO), for the comparison engine. */
     public static final long IO_SETUP = A64 ? 0 : 206;
     public static final long IO_DESTROY = A64 ? 1 : 207;

@@ -1,0 +1,64 @@
+package io.asys.uring;
+
+import io.asys.ErrnoException;
+import io.asys.internal.linux.Syscall;
+import io.asys.internal.linux.SyscallNumbers;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * Which CPUs this process may run on, and pinning a thread to one of them ({@code
+ * sched_getaffinity(2)}, {@code sched_setaffinity(2)}). A ring configured with {@link
+ * IoUringConfig#withCpu} runs its io-wq workers on its CPU, and asys's engine pins its own thread
+ * there too, so a buffer the engine fills (a received payload) is written by a worker on the same
+ * CPU, from the same caches. Thread-safe.
+ */
+public final class CpuAffinity {
+    /** Bytes of the CPU mask passed to the kernel: 1024 CPUs, glibc's {@code cpu_set_t}. */
+    static final int MASK_BYTES = 128;
+
+    private CpuAffinity() {
+    }
+
+    /** The CPUs this process may run on, ascending (the calling thread's affinity mask). */
+    public static int[] allowed() throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mask = arena.allocate(MASK_BYTES, 8);
+            long ret = new Syscall().call(SyscallNumbers.SCHED_GETAFFINITY, 0, MASK_BYTES, mask.address(), 0, 0, 0);
+            if (ret < 0) {
+                throw new ErrnoException("sched_getaffinity", null, (int) ret);
+            }
+            int[] cpus = new int[MASK_BYTES * 8];
+            int n = 0;
+            for (int cpu = 0; cpu < MASK_BYTES * 8; cpu++) {
+                if ((mask.get(ValueLayout.JAVA_BYTE, cpu / 8) & (1 << (cpu % 8))) != 0) {
+                    cpus[n++] = cpu;
+                }
+            }
+            return Arrays.copyOf(cpus, n);
+        }
+    }
+
+    /** Pins the calling thread to {@code cpu}; EINVAL if this process may not run there. */
+    public static void pinCurrentThread(int cpu) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            long ret = new Syscall().call(SyscallNumbers.SCHED_SETAFFINITY, 0, MASK_BYTES, maskOf(arena, cpu).address(), 0, 0, 0);
+            if (ret < 0) {
+                throw new ErrnoException("sched_setaffinity(cpu " + cpu + ")", null, (int) ret);
+            }
+        }
+    }
+
+    /** A {@link #MASK_BYTES}-byte CPU mask holding {@code cpu} alone. */
+    static MemorySegment maskOf(Arena arena, int cpu) {
+        if (cpu < 0 || cpu >= MASK_BYTES * 8) {
+            throw new IllegalArgumentException("cpu " + cpu + " is outside 0.." + (MASK_BYTES * 8 - 1));
+        }
+        MemorySegment mask = arena.allocate(MASK_BYTES, 8);
+        mask.set(ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
+        return mask;
+    }
+}
