@@ -21,6 +21,15 @@ class NbdCommandTest {
     }
 
     @Test
+    void aPinnedServerOpensItsEnginesAndStillNamesAMissingFile() {
+        // --pin opens the network engine pinned to a CPU before the export: that open succeeds and
+        // is closed again when the export cannot be opened.
+        CliRun r = CliRun.of("nbd", "serve", dir.resolve("nope.img").toString(), "--port", "0", "--pin");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("nope.img") && r.err().contains("ENOENT"), r.err());
+    }
+
+    @Test
     void aBadRingCountIsRefused() throws Exception {
         Path f = java.nio.file.Files.write(dir.resolve("x.img"), new byte[4096]);
         CliRun r = CliRun.of("nbd", "serve", f.toString(), "--port", "0", "--rings", "17");
@@ -32,7 +41,7 @@ class NbdCommandTest {
     void usageNamesTheOptions() {
         CliRun r = CliRun.of("nbd", "serve", "--help");
         assertEquals(0, r.exit());
-        for (String option : new String[]{"--port", "--bind", "--readonly", "--direct", "--engine"}) {
+        for (String option : new String[]{"--port", "--bind", "--readonly", "--direct", "--engine", "--rings", "--pin"}) {
             assertTrue(r.out().contains(option), option + " in " + r.out());
         }
     }
