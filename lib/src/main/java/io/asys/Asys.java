@@ -109,13 +109,9 @@ public final class Asys implements AutoCloseable {
      * EINVAL (as an {@link ErrnoException}) if this process may not run on {@code cpu}.
      */
     public static Asys open(String engine, int cpu) throws ErrnoException {
-        if (cpu == IoUringConfig.CPU_ANY || engine.equals("workers") || engine.equals("auto") && !IoUringSupport.isAvailable()) {
-            return open(engine);
-        }
-        if (!engine.equals("uring") && !engine.equals("auto")) {
-            throw new IllegalArgumentException("unknown engine '" + engine + "': use auto, uring or workers");
-        }
-        return open(defaultRing().withCpu(cpu));
+        boolean ring = engine.equals("uring") || engine.equals("auto") && IoUringSupport.isAvailable();
+        // Everything else (no CPU, workers, auto without io_uring, an unknown name) is open(engine)'s.
+        return cpu != IoUringConfig.CPU_ANY && ring ? open(defaultRing().withCpu(cpu)) : open(engine);
     }
 
     /** Opens asys on io_uring with this ring configuration; operations the kernel lacks go to workers. */

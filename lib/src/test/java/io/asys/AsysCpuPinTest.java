@@ -112,5 +112,6 @@ class AsysCpuPinTest {
         assertThrows(IllegalArgumentException.class, () -> IoUringConfig.defaults().withCpu(-2));
         assertThrows(IllegalArgumentException.class, () -> IoUringConfig.defaults().withCpu(1024));
         assertEquals(IoUringConfig.CPU_ANY, IoUringConfig.defaults().cpu());
+        assertThrows(IllegalArgumentException.class, () -> Asys.open("no-such-engine", 0), "an unknown engine with a CPU");
     }
 }
