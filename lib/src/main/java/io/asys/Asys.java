@@ -114,6 +114,21 @@ public final class Asys implements AutoCloseable {
         return cpu != IoUringConfig.CPU_ANY && ring ? open(defaultRing().withCpu(cpu)) : open(engine);
     }
 
+    /**
+     * Moves io_uring's engine thread and its ring's io-wq workers (those running now and those the
+     * kernel starts later) to {@code cpu}, or back to every CPU the process may use with
+     * {@link IoUringConfig#CPU_ANY}: {@link #open(String, int)} at run time, for a server that
+     * pins while one kind of work lasts. Never blocks: the engine thread moves itself between two
+     * turns; the future completes then, or fails with EINVAL (an {@link ErrnoException}) for a
+     * CPU the process may not use. The worker engine ignores it. Operations in flight carry on.
+     */
+    public CompletableFuture<Void> moveTo(int cpu) {
+        if (cpu < IoUringConfig.CPU_ANY || cpu >= 1024) {
+            throw new IllegalArgumentException("cpu must be CPU_ANY or in 0..1023, not " + cpu);
+        }
+        return engine.moveTo(cpu);
+    }
+
     /** Opens asys on io_uring with this ring configuration; operations the kernel lacks go to workers. */
     public static Asys open(IoUringConfig config) throws ErrnoException {
         IoUringSupport.ensureAvailability();

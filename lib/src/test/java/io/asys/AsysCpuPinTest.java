@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -85,6 +86,82 @@ class AsysCpuPinTest {
                 assertEquals(Integer.toString(cpu), cpus, "an io-wq worker's CPUs");
             }
             asys.close(file).get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The engine thread's id and CPU list, asked on that thread (a timeout's callback runs there). */
+    private static String[] engineThread(Asys asys) throws Exception {
+        Path self = Path.of("/proc/thread-self/status");
+        return asys.sleep(Duration.ofMillis(20))
+                .thenApply(v -> new String[] {field(self, "Pid"), field(self, "Cpus_allowed_list")})
+                .get(5, TimeUnit.SECONDS);
+    }
+
+    /** The CPU lists of the io-wq workers of engine thread {@code tid}. */
+    private static List<String> workerCpus(String tid) {
+        List<String> cpus = new ArrayList<>();
+        for (int worker : CpuAffinity.ioWorkersOf(Integer.parseInt(tid))) {
+            try {
+                cpus.add(field(Path.of("/proc/self/task/" + worker + "/status"), "Cpus_allowed_list"));
+            } catch (java.io.UncheckedIOException gone) {
+                // exited after the scan
+            }
+        }
+        return cpus;
+    }
+
+    @Test
+    void moveToPinsARunningEngineAndItsWorkersAndMovesThemBack() throws Exception {
+        assumeTrue(IoUringSupport.isAvailable(), "io_uring unavailable");
+        int[] allowed = CpuAffinity.allowed();
+        assumeTrue(allowed.length > 1, "one CPU: pinned and unpinned look the same");
+        int cpu = allowed[allowed.length - 1];
+        try (Asys asys = Asys.open("uring"); Arena arena = Arena.ofConfined()) {
+            String[] before = engineThread(asys);
+            String everywhere = before[1];
+            assertFalse(everywhere.equals(Integer.toString(cpu)), "unpinned at first: " + everywhere);
+            FileHandle file = asys.open(dir.resolve("f"), FileDescriptors.O_RDWR | FileDescriptors.O_CREAT, 0644)
+                    .get(5, TimeUnit.SECONDS);
+            MemorySegment bytes = arena.allocate(4096);
+            asys.write(file, bytes, 0).get(5, TimeUnit.SECONDS);
+            // A worker that exists before the move must move too (the kernel leaves it where it is).
+            asys.fsync(file).get(5, TimeUnit.SECONDS);
+            assertFalse(workerCpus(before[0]).isEmpty(), "the fsync started an io-wq worker");
+
+            asys.moveTo(cpu).get(5, TimeUnit.SECONDS);
+            assertEquals(Integer.toString(cpu), engineThread(asys)[1], "the engine thread after moveTo");
+            asys.fsync(file).get(5, TimeUnit.SECONDS);
+            List<String> pinned = workerCpus(before[0]);
+            assertFalse(pinned.isEmpty());
+            for (String cpus : pinned) {
+                assertEquals(Integer.toString(cpu), cpus, "an io-wq worker after moveTo");
+            }
+
+            asys.moveTo(IoUringConfig.CPU_ANY).get(5, TimeUnit.SECONDS);
+            assertEquals(everywhere, engineThread(asys)[1], "the engine thread after moving back");
+            asys.fsync(file).get(5, TimeUnit.SECONDS);
+            for (String cpus : workerCpus(before[0])) {
+                assertEquals(everywhere, cpus, "an io-wq worker after moving back");
+            }
+            asys.close(file).get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void moveToACpuTheProcessMayNotUseFailsWithEinvalAndLeavesTheEngineWorking() throws Exception {
+        assumeTrue(IoUringSupport.isAvailable(), "io_uring unavailable");
+        int[] allowed = CpuAffinity.allowed();
+        int outside = allowed[allowed.length - 1] + 1;
+        assumeTrue(outside < 1024, "every CPU a mask can name is allowed here");
+        try (Asys asys = Asys.open("uring")) {
+            var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> asys.moveTo(outside).get(5, TimeUnit.SECONDS));
+            ErrnoException errno = assertInstanceOf(ErrnoException.class, e.getCause());
+            assertEquals("EINVAL", errno.errnoName());
+            asys.nop().get(5, TimeUnit.SECONDS);
+            assertThrows(IllegalArgumentException.class, () -> asys.moveTo(-2));
+        }
+        try (Asys workers = Asys.open("workers")) {
+            workers.moveTo(0).get(5, TimeUnit.SECONDS);
         }
     }
 

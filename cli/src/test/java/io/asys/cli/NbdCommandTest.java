@@ -32,7 +32,7 @@ class NbdCommandTest {
     @Test
     void aCpuThisProcessMayNotUseIsRefusedByName() throws Exception {
         Path f = java.nio.file.Files.write(dir.resolve("x.img"), new byte[4096]);
-        CliRun r = CliRun.of("nbd", "serve", f.toString(), "--port", "0", "--pin-cpu", "1000");
+        CliRun r = CliRun.of("nbd", "serve", f.toString(), "--port", "0", "--pin", "--pin-cpu", "1000");
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().contains("--pin-cpu 1000") && r.err().contains("may use"), r.err());
     }
@@ -40,7 +40,7 @@ class NbdCommandTest {
     @Test
     void aServerPinnedToANamedCpuStillNamesAMissingFile() throws Exception {
         int cpu = io.asys.uring.CpuAffinity.allowed()[0];
-        CliRun r = CliRun.of("nbd", "serve", dir.resolve("nope.img").toString(), "--port", "0", "--pin-cpu", String.valueOf(cpu));
+        CliRun r = CliRun.of("nbd", "serve", dir.resolve("nope.img").toString(), "--port", "0", "--pin", "--pin-cpu", String.valueOf(cpu));
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.err().contains("nope.img") && r.err().contains("ENOENT"), r.err());
     }
@@ -57,7 +57,7 @@ class NbdCommandTest {
     void usageNamesTheOptions() {
         CliRun r = CliRun.of("nbd", "serve", "--help");
         assertEquals(0, r.exit());
-        for (String option : new String[]{"--port", "--bind", "--readonly", "--direct", "--engine", "--rings", "--pin", "--pin-cpu"}) {
+        for (String option : new String[]{"--port", "--bind", "--readonly", "--direct", "--engine", "--rings", "--pin", "--pin-writes", "--pin-cpu"}) {
             assertTrue(r.out().contains(option), option + " in " + r.out());
         }
     }

@@ -52,6 +52,57 @@ public final class CpuAffinity {
         }
     }
 
+    /** Pins thread {@code tid} (0: the calling thread) to {@code cpu}; ESRCH if it is gone, EINVAL if the process may not run there. */
+    public static void pinThread(int tid, int cpu) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            setAffinity(tid, maskOf(arena, cpu), "cpu " + cpu);
+        }
+    }
+
+    /** Lets thread {@code tid} (0: the calling thread) run on every CPU the process's main thread may use. */
+    public static void unpinThread(int tid) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mask = arena.allocate(MASK_BYTES, 8);
+            long pid = new Syscall().call(SyscallNumbers.GETPID, 0, 0, 0, 0, 0, 0);
+            long ret = new Syscall().call(SyscallNumbers.SCHED_GETAFFINITY, pid, MASK_BYTES, mask.address(), 0, 0, 0);
+            if (ret < 0) {
+                throw new ErrnoException("sched_getaffinity", null, (int) ret);
+            }
+            setAffinity(tid, mask, "the process's CPUs");
+        }
+    }
+
+    private static void setAffinity(int tid, MemorySegment mask, String what) throws ErrnoException {
+        long ret = new Syscall().call(SyscallNumbers.SCHED_SETAFFINITY, tid, MASK_BYTES, mask.address(), 0, 0, 0);
+        if (ret < 0) {
+            throw new ErrnoException("sched_setaffinity(" + (tid == 0 ? "" : "thread " + tid + ", ") + what + ")", null, (int) ret);
+        }
+    }
+
+    /** The calling thread's id (gettid(2)): the {@code tid} of the methods here. */
+    public static int currentThreadId() {
+        return (int) new Syscall().call(SyscallNumbers.GETTID, 0, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * The io_uring io-wq worker threads ({@code iou-wrk-TID}) that thread {@code tid} of this
+     * process has now; they come and go as the kernel needs them.
+     */
+    public static int[] ioWorkersOf(int tid) {
+        String name = "iou-wrk-" + tid;
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            return tasks.filter(task -> {
+                try {
+                    return java.nio.file.Files.readString(task.resolve("comm")).trim().equals(name);
+                } catch (java.io.IOException gone) {
+                    return false;
+                }
+            }).mapToInt(task -> Integer.parseInt(task.getFileName().toString())).toArray();
+        } catch (java.io.IOException e) {
+            return new int[0];
+        }
+    }
+
     /** A {@link #MASK_BYTES}-byte CPU mask holding {@code cpu} alone. */
     static MemorySegment maskOf(Arena arena, int cpu) {
         if (cpu < 0 || cpu >= MASK_BYTES * 8) {

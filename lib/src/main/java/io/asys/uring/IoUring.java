@@ -156,6 +156,19 @@ public final class IoUring implements AutoCloseable {
         }
     }
 
+    /**
+     * Clears the io-wq CPU mask set by {@link #pinIoWorkers}: workers the kernel creates from now on
+     * may run on any CPU the submitting task may use. Workers already running keep their mask (see
+     * {@link CpuAffinity#ioWorkersOf}).
+     */
+    public void unpinIoWorkers() throws ErrnoException {
+        ensureOpen();
+        int ret = calls.register(mapped.fd(), IORING_UNREGISTER_IOWQ_AFF, 0, 0);
+        if (ret < 0) {
+            throw new ErrnoException("io_uring_register(IORING_UNREGISTER_IOWQ_AFF)", null, ret);
+        }
+    }
+
     public static IoUring open() throws ErrnoException {
         return open(IoUringConfig.defaults());
     }

@@ -187,6 +187,8 @@ public final class IoUringAbi {
     public static final int IORING_REGISTER_ENABLE_RINGS = 12;
     /** Sets the CPU mask of the ring's io-wq workers: arg a cpu_set_t, nr_args its size in bytes. */
     public static final int IORING_REGISTER_IOWQ_AFF = 17;
+    /** Clears that mask: workers created after it may run on any CPU the task may use. */
+    public static final int IORING_UNREGISTER_IOWQ_AFF = 18;
 
     // enum io_uring_register_restriction_op (struct io_uring_restriction.opcode)
     public static final int IORING_RESTRICTION_REGISTER_OP = 0;

@@ -57,35 +57,41 @@ public final class NbdCommand implements Runnable {
         int rings;
 
         @Option(names = "--pin", description = "pin the network engine's thread and its io_uring workers (the "
-                + "writes) to one CPU, the last this process may use unless --pin-cpu names one: faster 1 MiB writes, "
-                + "4 KiB reads that depend on where the client runs (see docs/nbd.md)")
+                + "writes) to one CPU (--pin-cpu) for the server's life: faster 1 MiB writes, 4 KiB reads that depend "
+                + "on where the client runs (see docs/nbd.md)")
         boolean pin;
 
+        @Option(names = "--pin-writes", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "pin the network engine and its io_uring workers to one CPU (--pin-cpu) only while "
+                        + "writes of 128 KiB or more arrive, unpinned 200 ms after the last (default; "
+                        + "--no-pin-writes: never; io_uring only)")
+        boolean pinWrites;
+
         @Option(names = "--pin-cpu", paramLabel = "CPU", defaultValue = "-1",
-                description = "the CPU for --pin (implies it); one this process may use")
+                description = "the CPU of --pin and --pin-writes, one this process may use (default: the last it may use)")
         int pinCpu;
 
         @Override
         public Integer call() throws Exception {
-            int cpu;
-            try {
-                cpu = pinnedCpu();
-            } catch (IllegalArgumentException e) {
-                System.err.println("asys nbd: " + e.getMessage());
-                return 2;
+            int cpu = io.asys.uring.IoUringConfig.CPU_ANY;
+            if (pin || pinWrites) {
+                try {
+                    cpu = pinTarget();
+                } catch (IllegalArgumentException e) {
+                    System.err.println("asys nbd: " + e.getMessage());
+                    return 2;
+                }
             }
-            return serve(cpu);
+            return serve(pin ? cpu : io.asys.uring.IoUringConfig.CPU_ANY, pin ? io.asys.uring.IoUringConfig.CPU_ANY : cpu);
         }
 
-        /** The CPU of the network engine: none, the one asked for, or the last this process may use. */
-        private int pinnedCpu() throws io.asys.ErrnoException {
-            if (pinCpu < 0 && !pin) {
-                return io.asys.uring.IoUringConfig.CPU_ANY;
-            }
+        /** The CPU asked for with --pin-cpu, else the last this process may use. */
+        private int pinTarget() throws io.asys.ErrnoException {
             int[] allowed = io.asys.uring.CpuAffinity.allowed();
             if (pinCpu < 0) {
                 // The last rather than the first: on the 2-CPU machine of docs/nbd.md, 1 MiB writes pinned
-                // on CPU 1 ran ahead of unpinned in 6 of 6 rounds, on CPU 0 in 7 of 8 with wider swings.
+                // on CPU 1 ran ahead of unpinned in 6 of 6 same-run rounds (+11 to +43%), on CPU 0 in 7 of 8
+                // with wider swings (-9 to +40%).
                 return allowed[allowed.length - 1];
             }
             if (java.util.Arrays.stream(allowed).noneMatch(c -> c == pinCpu)) {
@@ -95,7 +101,7 @@ public final class NbdCommand implements Runnable {
             return pinCpu;
         }
 
-        private Integer serve(int cpu) throws Exception {
+        private Integer serve(int cpu, int writeCpu) throws Exception {
             if (engine.equals("workers") && System.getProperty(Asys.WORKERS_PROP_NAME) == null) {
                 // On workers every idle client holds one worker in its recv: leave room for the disk.
                 System.setProperty(Asys.WORKERS_PROP_NAME, "64");
@@ -117,6 +123,9 @@ public final class NbdCommand implements Runnable {
                 closeAll(asys, disk);
                 System.err.println("asys nbd: " + e.getMessage());
                 return 1;
+            }
+            if (writeCpu != io.asys.uring.IoUringConfig.CPU_ANY && !asys.engine().equals("workers")) {
+                server.pinWhileWriting(writeCpu);
             }
             InetSocketAddress at = server.address();
             System.out.printf("asys nbd: serving %s (%d bytes%s%s) on %s:%d, engine %s%n", file, server.size(),

@@ -40,6 +40,8 @@ public final class NbdServer implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong peakBytes = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closing;
+    /** Pins the network engine while large writes last; null when not asked for. */
+    volatile WritePinning writePinning;
 
     private NbdServer(Asys asys, Export export, FileHandle listener, InetSocketAddress address, PrintStream log) {
         this.asys = asys;
@@ -85,6 +87,20 @@ public final class NbdServer implements AutoCloseable {
             disk[0].close(export.file);
             throw e;
         }
+    }
+
+    /**
+     * Pins the network engine (thread and io_uring workers) to {@code cpu} while large writes
+     * arrive, and unpins it {@link WritePinning#IDLE} after the last (see {@link WritePinning}).
+     */
+    public void pinWhileWriting(int cpu) {
+        writePinning = new WritePinning(asys, cpu);
+    }
+
+    /** Whether the network engine is pinned for writes now. */
+    public boolean pinnedForWrites() {
+        WritePinning p = writePinning;
+        return p != null && p.isPinned();
     }
 
     /** Where the server listens (with the real port when it was asked for port 0). */
@@ -170,6 +186,10 @@ public final class NbdServer implements AutoCloseable {
             return;
         }
         closing = true;
+        WritePinning p = writePinning;
+        if (p != null) {
+            p.close();
+        }
         asys.closeNow(listener).exceptionally(t -> 0).join();
         for (Connection c : connections) {
             c.abort();

@@ -99,6 +99,10 @@ final class Transmission {
             return;
         }
         requests.admit(r);
+        WritePinning pinning = c.server.writePinning;
+        if (pinning != null && r.error == 0 && r.length >= Export.LARGE_IO) {
+            pinning.largeWrite();
+        }
         pending = r;
         payloadDone = 0;
         state = r.error == 0 ? State.PAYLOAD : State.DISCARD;

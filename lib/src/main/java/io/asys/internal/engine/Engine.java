@@ -18,6 +18,14 @@ public interface Engine extends AutoCloseable {
 
     boolean isClosed();
 
+    /**
+     * Moves the engine's thread and its kernel workers to {@code cpu} (CPU_ANY: back to every CPU
+     * the process may use); engines without a thread of their own ignore it.
+     */
+    default java.util.concurrent.CompletableFuture<Void> moveTo(int cpu) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     /** Completes everything still queued or in flight (cancelled), then stops. */
     @Override
     void close();

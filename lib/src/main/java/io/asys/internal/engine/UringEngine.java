@@ -704,6 +704,54 @@ public final class UringEngine implements CompletionHandler, Engine {
         }
     }
 
+    @Override
+    public CompletableFuture<Void> moveTo(int cpu) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Runnable work = () -> {
+            try {
+                move(cpu);
+                done.complete(null);
+            } catch (ErrnoException | RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        };
+        if (Thread.currentThread() == thread) {
+            work.run();
+        } else {
+            offerTask(new Task(work, () -> done.completeExceptionally(new IllegalStateException("asys engine is closed"))));
+        }
+        return done;
+    }
+
+    /**
+     * On the engine thread: this thread, the mask of the ring's future io-wq workers, and the
+     * workers it has now (the kernel does not move those when the mask changes).
+     */
+    private void move(int cpu) throws ErrnoException {
+        int self = io.asys.uring.CpuAffinity.currentThreadId();
+        if (cpu == IoUringConfig.CPU_ANY) {
+            io.asys.uring.CpuAffinity.unpinThread(0);
+            ring.unpinIoWorkers();
+        } else {
+            io.asys.uring.CpuAffinity.pinThread(0, cpu);
+            ring.pinIoWorkers(cpu);
+        }
+        for (int worker : io.asys.uring.CpuAffinity.ioWorkersOf(self)) {
+            try {
+                if (cpu == IoUringConfig.CPU_ANY) {
+                    io.asys.uring.CpuAffinity.unpinThread(worker);
+                } else {
+                    io.asys.uring.CpuAffinity.pinThread(worker, cpu);
+                }
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ESRCH) {
+                    throw e;
+                }
+                // The worker exited after the scan: nothing to move.
+            }
+        }
+    }
+
     /**
      * Runs {@code work} on the engine thread (io_uring_register on a single-issuer ring must) and
      * returns its result; fails with IllegalStateException once the engine is closed.
