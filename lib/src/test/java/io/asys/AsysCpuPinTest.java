@@ -54,33 +54,11 @@ class AsysCpuPinTest {
         assertTrue(allowed.length > 0, "this process may run somewhere");
         int cpu = allowed[allowed.length - 1];
         try (Asys asys = Asys.open("uring", cpu); Arena arena = Arena.ofConfined()) {
-            // A timeout's completion runs its callback on the engine thread: ask that thread who it is.
-            Path self = Path.of("/proc/thread-self/status");
-            String[] engine = asys.sleep(Duration.ofMillis(50))
-                    .thenApply(v -> new String[] {field(self, "Pid"), field(self, "Cpus_allowed_list")})
-                    .get(5, TimeUnit.SECONDS);
+            String[] engine = engineThread(asys);
             assertEquals(Integer.toString(cpu), engine[1], "the engine thread's CPUs");
 
-            // fsync always runs on an io-wq worker of the ring: once it has, that worker exists.
-            FileHandle file = asys.open(dir.resolve("f"), FileDescriptors.O_RDWR | FileDescriptors.O_CREAT, 0644)
-                    .get(5, TimeUnit.SECONDS);
-            MemorySegment bytes = arena.allocate(4096);
-            asys.write(file, bytes, 0).get(5, TimeUnit.SECONDS);
-            asys.fsync(file).get(5, TimeUnit.SECONDS);
-            List<String> workers = new ArrayList<>();
-            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-                for (Path task : tasks.toList()) {
-                    String comm;
-                    try {
-                        comm = Files.readString(task.resolve("comm")).trim();
-                    } catch (IOException gone) {
-                        continue;
-                    }
-                    if (comm.equals("iou-wrk-" + engine[0])) {
-                        workers.add(field(task.resolve("status"), "Cpus_allowed_list"));
-                    }
-                }
-            }
+            FileHandle file = fileSyncedOnAWorker(asys, arena);
+            List<String> workers = workerCpus(engine[0]);
             assertFalse(workers.isEmpty(), "the fsync ran on an io-wq worker of the engine's ring");
             for (String cpus : workers) {
                 assertEquals(Integer.toString(cpu), cpus, "an io-wq worker's CPUs");
@@ -89,7 +67,17 @@ class AsysCpuPinTest {
         }
     }
 
-    /** The engine thread's id and CPU list, asked on that thread (a timeout's callback runs there). */
+    /** A file written and fsynced: fsync always runs on an io-wq worker of the ring, so one exists now. */
+    private FileHandle fileSyncedOnAWorker(Asys asys, Arena arena) throws Exception {
+        FileHandle file = asys.open(dir.resolve("f"), FileDescriptors.O_RDWR | FileDescriptors.O_CREAT, 0644)
+                .get(5, TimeUnit.SECONDS);
+        MemorySegment bytes = arena.allocate(4096);
+        asys.write(file, bytes, 0).get(5, TimeUnit.SECONDS);
+        asys.fsync(file).get(5, TimeUnit.SECONDS);
+        return file;
+    }
+
+    /** The engine thread's id and CPU list, asked on that thread (a timeout's completion runs its callback there). */
     private static String[] engineThread(Asys asys) throws Exception {
         Path self = Path.of("/proc/thread-self/status");
         return asys.sleep(Duration.ofMillis(20))
@@ -120,12 +108,8 @@ class AsysCpuPinTest {
             String[] before = engineThread(asys);
             String everywhere = before[1];
             assertFalse(everywhere.equals(Integer.toString(cpu)), "unpinned at first: " + everywhere);
-            FileHandle file = asys.open(dir.resolve("f"), FileDescriptors.O_RDWR | FileDescriptors.O_CREAT, 0644)
-                    .get(5, TimeUnit.SECONDS);
-            MemorySegment bytes = arena.allocate(4096);
-            asys.write(file, bytes, 0).get(5, TimeUnit.SECONDS);
             // A worker that exists before the move must move too (the kernel leaves it where it is).
-            asys.fsync(file).get(5, TimeUnit.SECONDS);
+            FileHandle file = fileSyncedOnAWorker(asys, arena);
             assertFalse(workerCpus(before[0]).isEmpty(), "the fsync started an io-wq worker");
 
             asys.moveTo(cpu).get(5, TimeUnit.SECONDS);
