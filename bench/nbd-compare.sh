@@ -5,7 +5,7 @@
 #
 #   bench/nbd-compare.sh [--file F] [--size 1g] [--seconds 10] [--engine auto|uring|workers] [--direct] [--rings N]
 #                        [--jobs randread-4k-qd32,randwrite-4k-qd32,read-1m-qd8,write-1m-qd8] [--nbdkit-first] [--warmup S]
-#                        [--pin]
+#                        [--pin] [--no-pin-writes]
 #
 # The file is created (filled, not sparse) if missing. Without --direct both servers go
 # through the page cache; with it asys uses O_DIRECT and nbdkit its cache=none mode.
@@ -13,6 +13,7 @@
 # --warmup S (default 3) first runs each job unmeasured for S seconds on each server, so the JVM's
 # compilation of that job's code paths is not counted in asys's CPU per I/O (0 to count it).
 # --pin serves with `asys nbd serve --pin` (the network engine and its io_uring workers on one CPU).
+# --no-pin-writes serves without the default pinning while large writes arrive (docs/nbd.md).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -25,6 +26,7 @@ only=""
 rings=3
 first=asys
 pin=0
+pin_writes=1
 warmup=3
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -37,6 +39,7 @@ while [ $# -gt 0 ]; do
     --rings) rings="$2"; shift 2 ;;
     --nbdkit-first) first=nbdkit; shift ;;
     --pin) pin=1; shift ;;
+    --no-pin-writes) pin_writes=0; shift ;;
     --warmup) warmup="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -69,6 +72,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 asys_args=(nbd serve "$file" --port 0 --engine "$engine" --rings "$rings")
 [ "$direct" -eq 1 ] && asys_args+=(--direct)
 [ "$pin" -eq 1 ] && asys_args+=(--pin)
+[ "$pin_writes" -eq 0 ] && asys_args+=(--no-pin-writes)
 "$root/asys" --version >/dev/null  # builds the tool first if its sources changed
 "$root/asys" "${asys_args[@]}" >"$work/asys.out" 2>"$work/asys.err" &
 asys_pid=$!

@@ -13,7 +13,11 @@ import java.util.function.Consumer;
 /**
  * The send side of one connection: whole messages, queued from any thread, sent one after the
  * other through asys, so no message interleaves with another. Short sends are resumed; small
- * messages waiting together are copied into one gather buffer and sent with one call. After a
+ * messages waiting together are copied into one gather buffer and sent with one call. A small
+ * message that finds no send in flight waits for the end of its engine's turn (a NOP on that
+ * engine), so the replies of every request completed in one turn leave together: one send, one
+ * wake-up of the client, instead of the first reply alone and the rest after it (4 KiB reads at
+ * depth 32: 11 to 20% more IOPS in 8 of 8 same-run rounds, docs/nbd.md). After a
  * failed send (the peer is gone) every message is dropped and {@code onBroken} runs once. Each
  * message's {@code onDone} runs exactly once, sent or dropped. Thread-safe (many producers, one
  * send in flight).
@@ -57,7 +61,14 @@ final class Sender {
     void send(MemorySegment bytes, Asys engine, Runnable onDone) {
         queue.offer(new Message(bytes, engine, onDone));
         if (sending.compareAndSet(false, true)) {
-            pump(engine != null ? engine : asys);
+            Asys via = engine != null ? engine : asys;
+            if (bytes.byteSize() <= GATHER_ITEM_MAX) {
+                // Wait for the end of this engine turn: the replies its other completions produce
+                // meanwhile join this one in a single send (a NOP completes at the next io_uring_enter).
+                via.nop().whenComplete((v, t) -> pump(via));
+            } else {
+                pump(via);
+            }
         }
     }
 
