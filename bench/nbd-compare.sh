@@ -10,8 +10,10 @@
 # The file is created (filled, not sparse) if missing. Without --direct both servers go
 # through the page cache; with it asys uses O_DIRECT and nbdkit its cache=none mode.
 # --nbdkit-first runs nbdkit before asys in each job (alternate runs to even out drift in load).
-# --warmup S (default 3) first runs each job unmeasured for S seconds on each server, so the JVM's
-# compilation of that job's code paths is not counted in asys's CPU per I/O (0 to count it).
+# --warmup S (default 10) first runs each job unmeasured for S seconds on each server, so the JVM's
+# compilation of that job's code paths is not counted in asys's CPU per I/O (0 to count it). A
+# fresh server's compiler threads work for about 12 s (1.5 s of CPU; docs/nbd.md): with 3 s, the
+# default before session 7, part of it fell into the measured runs, asys's or nbdkit's.
 # --pin serves with `asys nbd serve --pin` (the network engine and its io_uring workers on one CPU).
 # --no-pin-writes serves without the default pinning while large writes arrive (docs/nbd.md).
 set -euo pipefail
@@ -27,7 +29,7 @@ rings=3
 first=asys
 pin=0
 pin_writes=1
-warmup=3
+warmup=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --file) file="$2"; shift 2 ;;
