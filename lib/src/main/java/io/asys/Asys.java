@@ -120,7 +120,9 @@ public final class Asys implements AutoCloseable {
      * {@link IoUringConfig#CPU_ANY}: {@link #open(String, int)} at run time, for a server that
      * pins while one kind of work lasts. Never blocks: the engine thread moves itself between two
      * turns; the future completes then, or fails with EINVAL (an {@link ErrnoException}) for a
-     * CPU the process may not use. The worker engine ignores it. Operations in flight carry on.
+     * CPU the process may not use (nothing moved then). The worker engine ignores it. Operations in
+     * flight carry on. The thread moves first: should the kernel then refuse the workers' mask
+     * (io_uring before Linux 5.14), the future fails with the thread already moved.
      */
     public CompletableFuture<Void> moveTo(int cpu) {
         if (cpu < IoUringConfig.CPU_ANY || cpu >= 1024) {

@@ -26,11 +26,7 @@ public final class CpuAffinity {
     /** The CPUs this process may run on, ascending (the calling thread's affinity mask). */
     public static int[] allowed() throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment mask = arena.allocate(MASK_BYTES, 8);
-            long ret = new Syscall().call(SyscallNumbers.SCHED_GETAFFINITY, 0, MASK_BYTES, mask.address(), 0, 0, 0);
-            if (ret < 0) {
-                throw new ErrnoException("sched_getaffinity", null, (int) ret);
-            }
+            MemorySegment mask = affinityOf(arena, 0);
             int[] cpus = new int[MASK_BYTES * 8];
             int n = 0;
             for (int cpu = 0; cpu < MASK_BYTES * 8; cpu++) {
@@ -42,14 +38,19 @@ public final class CpuAffinity {
         }
     }
 
+    /** sched_getaffinity(2) of thread {@code tid} (0: the calling thread), in {@code arena}. */
+    private static MemorySegment affinityOf(Arena arena, long tid) throws ErrnoException {
+        MemorySegment mask = arena.allocate(MASK_BYTES, 8);
+        long ret = new Syscall().call(SyscallNumbers.SCHED_GETAFFINITY, tid, MASK_BYTES, mask.address(), 0, 0, 0);
+        if (ret < 0) {
+            throw new ErrnoException("sched_getaffinity", null, (int) ret);
+        }
+        return mask;
+    }
+
     /** Pins the calling thread to {@code cpu}; EINVAL if this process may not run there. */
     public static void pinCurrentThread(int cpu) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            long ret = new Syscall().call(SyscallNumbers.SCHED_SETAFFINITY, 0, MASK_BYTES, maskOf(arena, cpu).address(), 0, 0, 0);
-            if (ret < 0) {
-                throw new ErrnoException("sched_setaffinity(cpu " + cpu + ")", null, (int) ret);
-            }
-        }
+        pinThread(0, cpu);
     }
 
     /** Pins thread {@code tid} (0: the calling thread) to {@code cpu}; ESRCH if it is gone, EINVAL if the process may not run there. */
@@ -62,13 +63,8 @@ public final class CpuAffinity {
     /** Lets thread {@code tid} (0: the calling thread) run on every CPU the process's main thread may use. */
     public static void unpinThread(int tid) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment mask = arena.allocate(MASK_BYTES, 8);
             long pid = new Syscall().call(SyscallNumbers.GETPID, 0, 0, 0, 0, 0, 0);
-            long ret = new Syscall().call(SyscallNumbers.SCHED_GETAFFINITY, pid, MASK_BYTES, mask.address(), 0, 0, 0);
-            if (ret < 0) {
-                throw new ErrnoException("sched_getaffinity", null, (int) ret);
-            }
-            setAffinity(tid, mask, "the process's CPUs");
+            setAffinity(tid, affinityOf(arena, pid), "the process's CPUs");
         }
     }
 

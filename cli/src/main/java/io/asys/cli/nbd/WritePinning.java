@@ -46,13 +46,11 @@ final class WritePinning {
 
     private void checkLater() {
         net.sleep(IDLE).whenComplete((v, t) -> {
-            if (t != null || closed) {
-                return;
-            }
-            if (System.nanoTime() - lastLargeWrite < IDLE.toNanos()) {
+            if (t == null && !closed && System.nanoTime() - lastLargeWrite < IDLE.toNanos()) {
                 checkLater();
                 return;
             }
+            // Idle, closed, or no timer (the engine closing): move back; a closed engine refuses, harmlessly.
             net.moveTo(IoUringConfig.CPU_ANY).whenComplete((w, e) -> pinned.set(false));
         });
     }
@@ -62,7 +60,14 @@ final class WritePinning {
         return pinned.get();
     }
 
+    /**
+     * No more pinning; an engine pinned now is moved back (the caller may go on using it), after
+     * any move still queued on it, since the engine runs its tasks in order.
+     */
     void close() {
         closed = true;
+        if (pinned.get()) {
+            net.moveTo(IoUringConfig.CPU_ANY).exceptionally(t -> null);
+        }
     }
 }
