@@ -71,12 +71,15 @@ final class Connection {
 
     /** Sends a reply of a request counted by {@link #begin}; {@code release} runs once it is sent or dropped. */
     void reply(MemorySegment bytes, long counted, Runnable release) {
-        reply(bytes, counted, release, null);
+        reply(bytes, null, counted, release, null);
     }
 
-    /** As {@link #reply(MemorySegment, long, Runnable)}, sent on {@code engine} if not null and the reply is large. */
-    void reply(MemorySegment bytes, long counted, Runnable release, Asys engine) {
-        sender.send(bytes, engine, () -> {
+    /**
+     * As {@link #reply(MemorySegment, long, Runnable)}, followed by {@code tail} (null: none; the
+     * data of a read sent from the mapped export), sent on {@code engine} if not null and the reply is small.
+     */
+    void reply(MemorySegment bytes, MemorySegment tail, long counted, Runnable release, Asys engine) {
+        sender.send(bytes, tail, engine, () -> {
             if (release != null) {
                 release.run();
             }

@@ -6,6 +6,7 @@ import io.asys.ErrnoException;
 import io.asys.Errors;
 import io.asys.FileDescriptors;
 import io.asys.FileHandle;
+import io.asys.PageCache;
 import io.asys.RawCall;
 
 import java.lang.foreign.Arena;
@@ -44,8 +45,20 @@ final class Export {
     final long size;
     final boolean readOnly;
     final boolean direct;
+    /**
+     * The whole export mapped read-only (the page cache's own pages), or null: an O_DIRECT export
+     * (its reads bypass the cache), or one the kernel would not map (see {@link #mapFailure}).
+     */
+    private final MemorySegment mapped;
+    /** Why the export is not mapped, when it is not and could have been; else null. */
+    final String mapFailure;
+    /** Whether large reads of cached data are sent straight from {@link #mapped}. */
+    private volatile boolean mappedReads = true;
+    /** Reads answered from the mapped export so far. */
+    final java.util.concurrent.atomic.LongAdder readsFromCache = new java.util.concurrent.atomic.LongAdder();
 
-    private Export(Asys small, Asys[] large, FileHandle file, String name, String description, long size, boolean readOnly, boolean direct) {
+    private Export(Asys small, Asys[] large, FileHandle file, String name, String description, long size, boolean readOnly, boolean direct,
+                   MemorySegment mapped, String mapFailure) {
         this.small = small;
         this.large = large.clone();
         this.asys = large[0];
@@ -55,6 +68,8 @@ final class Export {
         this.size = size;
         this.readOnly = readOnly;
         this.direct = direct;
+        this.mapped = mapped;
+        this.mapFailure = mapFailure;
     }
 
     /** Opens {@code path} through asys and finds its size (lseek to the end works for files and block devices). */
@@ -63,7 +78,37 @@ final class Export {
         int flags = (readOnly ? FileDescriptors.O_RDONLY : FileDescriptors.O_RDWR) | (direct ? FileDescriptors.O_DIRECT : 0);
         FileHandle f = join(asys.open(path, flags, 0));
         long size = join(asys.syscall(RawCall.of("lseek").arg(f.fd()).arg(0).arg(SEEK_END)));
-        return new Export(small, large, f, name, "asys nbd: " + path, size, readOnly, direct);
+        MemorySegment mapped = null;
+        String mapFailure = null;
+        if (!direct && size > 0) {
+            try {
+                mapped = PageCache.map(f, size);
+            } catch (ErrnoException e) {
+                mapFailure = e.getMessage();
+            }
+        }
+        return new Export(small, large, f, name, "asys nbd: " + path, size, readOnly, direct, mapped, mapFailure);
+    }
+
+    /** Sends large reads of cached data from the mapped export ({@code true}, the default) or always reads them into a buffer. */
+    void useMappedReads(boolean on) {
+        mappedReads = on;
+    }
+
+    /**
+     * The bytes of a large read straight from the mapped export, when every page of them is in
+     * the page cache now: a send from there copies once, from the cache into the socket, where
+     * a read into a buffer and a send from it copy twice (1 MiB reads at depth 8: about 20% less
+     * server CPU per read, docs/nbd.md). Null for a small read (a cache lookup costs about what
+     * its copy does), a range not all cached (its send would wait for the disk on the network
+     * engine's thread; the read path reads it on a disk engine), or an unmapped export.
+     */
+    MemorySegment cachedView(long offset, long length) {
+        if (mapped == null || !mappedReads || length < LARGE_IO || !PageCache.isCached(file, offset, length)) {
+            return null;
+        }
+        readsFromCache.increment();
+        return mapped.asSlice(offset, length);
     }
 
     private static <T> T join(CompletableFuture<T> f) throws java.io.IOException {

@@ -67,6 +67,12 @@ public final class NbdCommand implements Runnable {
                         + "--no-pin-writes: never; io_uring only)")
         boolean pinWrites;
 
+        @Option(names = "--mapped-reads", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "send reads of 128 KiB or more whose data is all in the page cache straight from the "
+                        + "mapped export: one copy instead of two (default; --no-mapped-reads: read every read into a "
+                        + "buffer first; O_DIRECT exports always do)")
+        boolean mappedReads;
+
         @Option(names = "--pin-cpu", paramLabel = "CPU", defaultValue = "-1",
                 description = "the CPU of --pin and --pin-writes, one this process may use (default: the last it may use)")
         int pinCpu;
@@ -123,6 +129,10 @@ public final class NbdCommand implements Runnable {
                 closeAll(asys, disk);
                 System.err.println("asys nbd: " + e.getMessage());
                 return 1;
+            }
+            server.useMappedReads(mappedReads);
+            if (mappedReads && server.mapFailure() != null) {
+                System.err.println("asys nbd: large reads copy through a buffer: " + server.mapFailure());
             }
             if (writeCpu != io.asys.uring.IoUringConfig.CPU_ANY && !asys.engine().equals("workers")) {
                 server.pinWhileWriting(writeCpu);

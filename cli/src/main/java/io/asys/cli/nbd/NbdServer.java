@@ -97,6 +97,25 @@ public final class NbdServer implements AutoCloseable {
         writePinning = new WritePinning(asys, cpu);
     }
 
+    /**
+     * Whether large reads whose data is all in the page cache are sent straight from the mapped
+     * export (the default: one copy instead of two) or read into a buffer first, as every other
+     * read is. An O_DIRECT export, or a file the kernel will not map, always reads.
+     */
+    public void useMappedReads(boolean on) {
+        export.useMappedReads(on);
+    }
+
+    /** Reads answered straight from the mapped export so far (the rest were read into a buffer). */
+    public long readsFromPageCache() {
+        return export.readsFromCache.sum();
+    }
+
+    /** Why the export could not be mapped (its large reads then copy through a buffer), or null. */
+    public String mapFailure() {
+        return export.mapFailure;
+    }
+
     /** Whether the network engine is pinned for writes now. */
     public boolean pinnedForWrites() {
         WritePinning p = writePinning;

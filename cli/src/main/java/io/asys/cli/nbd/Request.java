@@ -16,8 +16,10 @@ final class Request {
     final long offset;
     final long length;
     BufferPool.Buffer buffer;
-    /** The payload area: {@code length} bytes for READ and WRITE, else empty. */
+    /** The payload area: {@code length} bytes for READ and WRITE, else empty (a READ sent from the mapped export too). */
     MemorySegment data;
+    /** A READ's data in the mapped export, sent from there after the reply header; else null. */
+    MemorySegment cached;
     /** Bytes counted against the connection's in-flight limit. */
     long counted;
     /** Set when admitted: 0, or the NBD error the request is refused with. */

@@ -30,10 +30,15 @@ final class Requests {
     /** Checks a request and gives it its buffer; it counts as in flight from here until its reply is sent. */
     void admit(Request r) {
         refusal(r);
-        long bytes = r.error == 0 && (r.type == Nbd.CMD_READ || r.type == Nbd.CMD_WRITE) ? r.length : 0;
+        if (r.error == 0 && r.type == Nbd.CMD_READ) {
+            r.cached = export.cachedView(r.offset, r.length);
+        }
+        long bytes = r.error == 0 && r.cached == null && (r.type == Nbd.CMD_READ || r.type == Nbd.CMD_WRITE) ? r.length : 0;
         r.buffer = c.pool.take(bytes);
         r.data = r.buffer.data(bytes);
-        r.counted = r.buffer.capacity();
+        // A read sent from the mapping holds no buffer, but its reply still counts whole: a client
+        // that does not read its replies is paused after as many bytes either way.
+        r.counted = Math.max(r.buffer.capacity(), r.cached == null ? 0 : r.length);
         c.begin(r.counted);
     }
 
@@ -47,6 +52,11 @@ final class Requests {
         }
         if (r.error != 0) {
             replyError(r, r.error, r.message);
+            return;
+        }
+        if (r.cached != null) {
+            // Nothing to read: the data leaves from the page cache right after the header.
+            replyOk(r);
             return;
         }
         CompletableFuture<Integer> op;
@@ -139,14 +149,16 @@ final class Requests {
         int at;
         long size;
         if (r.type == Nbd.CMD_READ) {
+            // The data follows the header in the buffer, or is sent from the page cache after it.
+            long inBuffer = r.cached == null ? r.length : 0;
             if (c.structured) {
                 at = h - Wire.OFFSET_DATA_PREFIX;
                 Wire.chunkHeader(w, at, Nbd.REPLY_FLAG_DONE, Nbd.REPLY_TYPE_OFFSET_DATA, r.cookie, (int) (r.length + 8));
                 w.set(Wire.U64, at + Wire.CHUNK_HEADER_SIZE, r.offset);
-                size = Wire.OFFSET_DATA_PREFIX + r.length;
+                size = Wire.OFFSET_DATA_PREFIX + inBuffer;
             } else {
                 at = h - Wire.SIMPLE_REPLY_SIZE;
-                size = Wire.simpleReply(w, at, 0, r.cookie) + r.length;
+                size = Wire.simpleReply(w, at, 0, r.cookie) + inBuffer;
             }
         } else if (c.structured) {
             at = h - Wire.CHUNK_HEADER_SIZE;
@@ -160,7 +172,7 @@ final class Requests {
 
     private void send(Request r, MemorySegment bytes) {
         // A reply leaves from the engine that ran the request (its completion's thread): no hand-off.
-        c.reply(bytes, r.counted, () -> c.pool.release(r.buffer), r.engine);
+        c.reply(bytes, r.cached, r.counted, () -> c.pool.release(r.buffer), r.engine);
     }
 
     private void replyError(Request r, int error, String message) {

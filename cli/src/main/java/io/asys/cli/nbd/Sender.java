@@ -3,6 +3,8 @@ package io.asys.cli.nbd;
 import io.asys.Asys;
 import io.asys.FileHandle;
 import io.asys.Op;
+import io.asys.uring.IoVecs;
+import io.asys.uring.MessageHeader;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -23,8 +25,16 @@ import java.util.function.Consumer;
  * send in flight).
  */
 final class Sender {
-    /** A message: the bytes to send, the engine whose thread queues it (null: the default), and what to run once sent or dropped. */
-    record Message(MemorySegment bytes, Asys engine, Runnable onDone) {
+    /**
+     * A message: the bytes to send, then {@code tail} if not null (memory the message does not own,
+     * such as the mapped export's pages), the engine whose thread queues it (null: the default),
+     * and what to run once sent or dropped.
+     */
+    record Message(MemorySegment bytes, MemorySegment tail, Asys engine, Runnable onDone) {
+        /** Whether the message waits for the end of its engine's turn and joins a gathered send. */
+        boolean small() {
+            return tail == null && bytes.byteSize() <= GATHER_ITEM_MAX;
+        }
     }
 
     private static final int MSG_NOSIGNAL = 0x4000;
@@ -40,9 +50,14 @@ final class Sender {
     private final MemorySegment gather = Arena.ofAuto().allocate(GATHER_SIZE, 64);
     private final Consumer<Throwable> onBroken;
     private final java.util.ArrayList<Message> batch = new java.util.ArrayList<>();
+    /** The two parts of a send with a tail: what comes before it, and the tail (one sendmsg). */
+    private final IoVecs parts = IoVecs.allocate(2);
+    private final MessageHeader partsMessage = MessageHeader.forSend(parts, null);
     private volatile boolean broken;
 
     private Asys via;
+    /** What the send in flight sends after its bytes, or null. */
+    private MemorySegment tail;
 
     /**
      * A small send goes out on the engine whose thread starts it: the thread that queued the
@@ -58,11 +73,13 @@ final class Sender {
         this.onBroken = onBroken;
     }
 
-    void send(MemorySegment bytes, Asys engine, Runnable onDone) {
-        queue.offer(new Message(bytes, engine, onDone));
+    /** Queues {@code bytes} and then {@code tail} (null: none) as one message. */
+    void send(MemorySegment bytes, MemorySegment tail, Asys engine, Runnable onDone) {
+        Message m = new Message(bytes, tail, engine, onDone);
+        queue.offer(m);
         if (sending.compareAndSet(false, true)) {
             Asys via = engine != null ? engine : asys;
-            if (bytes.byteSize() <= GATHER_ITEM_MAX) {
+            if (m.small()) {
                 // Wait for the end of this engine turn: the replies its other completions produce
                 // meanwhile join this one in a single send (a NOP completes at the next io_uring_enter).
                 via.nop().whenComplete((v, t) -> pump(via));
@@ -94,7 +111,7 @@ final class Sender {
             } else {
                 MemorySegment out = nextBatch(current);
                 if (out != null) {
-                    sendFrom(out);
+                    sendFrom(out, tail);
                     return;
                 }
             }
@@ -106,16 +123,21 @@ final class Sender {
         }
     }
 
-    /** Takes the next message, or several small ones copied together; null if none is queued. */
+    /**
+     * Takes the next message, or several small ones copied together (the last may be the header
+     * of a message with a tail); null if none is queued. Sets {@link #tail} to the tail to send
+     * after the bytes returned, or null.
+     */
     private MemorySegment nextBatch(Asys current) {
         Message first = queue.poll();
         if (first == null) {
             return null;
         }
         batch.add(first);
-        via = first.bytes.byteSize() > GATHER_ITEM_MAX ? asys : current;
+        tail = first.tail;
+        via = first.small() ? current : asys;
         Message next = queue.peek();
-        if (next == null || first.bytes.byteSize() > GATHER_ITEM_MAX) {
+        if (next == null || !first.small()) {
             return first.bytes;
         }
         long used = 0;
@@ -127,26 +149,44 @@ final class Sender {
             MemorySegment.copy(next.bytes, 0, gather, used, next.bytes.byteSize());
             used += next.bytes.byteSize();
             batch.add(next);
+            if (next.tail != null) {
+                // Its data goes out from where it is, right after the gathered bytes, on the network engine.
+                tail = next.tail;
+                via = asys;
+                break;
+            }
         }
         return gather.asSlice(0, used);
     }
 
-    private void sendFrom(MemorySegment out) {
-        via.submit(new Op.Send(socket, out, MSG_NOSIGNAL | MSG_WAITALL)).whenComplete((n, t) -> {
+    /** Sends {@code out} and then {@code after} (null: nothing), one send in flight; resumes short sends. */
+    private void sendFrom(MemorySegment out, MemorySegment after) {
+        long size = out.byteSize() + (after == null ? 0 : after.byteSize());
+        var sent = after == null
+                ? via.submit(new Op.Send(socket, out, MSG_NOSIGNAL | MSG_WAITALL))
+                : via.submit(new Op.SendMsg(socket, partsOf(out, after), MSG_NOSIGNAL | MSG_WAITALL));
+        sent.whenComplete((n, t) -> {
             // A short send with MSG_WAITALL was cut off (cancelled or interrupted): after stop(), or
             // with an error, the rest is not sent.
-            if (t != null || n <= 0 || (broken && n < out.byteSize())) {
+            if (t != null || n <= 0 || (broken && n < size)) {
                 broken = true;
                 finishBatch();
                 onBroken.accept(t);
                 pump(via);
             } else if (n < out.byteSize()) {
-                sendFrom(out.asSlice(n));
+                sendFrom(out.asSlice(n), after);
+            } else if (n < size) {
+                sendFrom(after.asSlice(n - out.byteSize()), null);
             } else {
                 finishBatch();
                 pump(via);
             }
         });
+    }
+
+    private MessageHeader partsOf(MemorySegment first, MemorySegment second) {
+        parts.set(0, first).set(1, second);
+        return partsMessage;
     }
 
     private void finishBatch() {

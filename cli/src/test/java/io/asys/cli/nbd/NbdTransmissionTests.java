@@ -207,6 +207,64 @@ abstract class NbdTransmissionTests {
     }
 
     @Test
+    void largeReadsOfCachedDataLeaveFromTheMappedExportAndColdOnesAreRead() throws Exception {
+        int big = 1 << 20;
+        long before = fx.server.readsFromPageCache();
+        try (var simple = NbdTestClient.open(fx.address(), false); var structured = NbdTestClient.open(fx.address(), true)) {
+            // Just written by the fixture, so cached: sent from the mapping, simple and structured.
+            assertArrayEquals(Arrays.copyOfRange(fx.initial, 12_345, 12_345 + big), simple.read(12_345, big));
+            var r = structured.call(Nbd.CMD_FLAG_DF, Nbd.CMD_READ, 3 << 20, big, null);
+            assertEquals(3 << 20, r.offset());
+            assertArrayEquals(Arrays.copyOfRange(fx.initial, 3 << 20, (3 << 20) + big), r.data());
+            assertEquals(before + 2, fx.server.readsFromPageCache(), "both large reads of cached data left from the mapping");
+
+            // Small and large replies in flight together: the mapped data follows gathered small replies in order.
+            Map<Long, long[]> asked = new HashMap<>();
+            for (long k = 0; k < 64; k++) {
+                long offset = k * 131_073 % (SIZE - big);
+                long length = k % 3 == 0 ? 4096 + k : k % 3 == 1 ? (128 << 10) + k : big - k;
+                structured.request(0, Nbd.CMD_READ, k, offset, length, null);
+                asked.put(k, new long[]{offset, length});
+            }
+            structured.flush();
+            for (int k = 0; k < 64; k++) {
+                var reply = structured.reply();
+                long[] a = asked.remove(reply.cookie());
+                assertArrayEquals(Arrays.copyOfRange(fx.initial, (int) a[0], (int) (a[0] + a[1])), reply.data(), "cookie " + reply.cookie());
+            }
+
+            // Dropped from the cache: read into a buffer on a disk engine, same bytes. (Only pages
+            // never sent from the mapping: DONTNEED leaves pages that are mapped in the cache.)
+            io.asys.FileHandle h = fx.asys.open(fx.file, io.asys.FileDescriptors.O_RDONLY, 0).get();
+            assertEquals(0, (int) fx.asys.fsync(h).get(), "clean pages: DONTNEED drops only those");
+            assertEquals(0, (int) fx.asys.fadvise(h, 0, 0, 4 /* POSIX_FADV_DONTNEED */).get());
+            fx.asys.close(h).get();
+            long warm = fx.server.readsFromPageCache();
+            assertArrayEquals(Arrays.copyOfRange(fx.initial, 14 << 20, (14 << 20) + big), simple.read(14 << 20, big));
+            assertEquals(warm, fx.server.readsFromPageCache(), "a cold read is not sent from the mapping");
+
+            // Turned off: every read copies through a buffer.
+            fx.server.useMappedReads(false);
+            assertArrayEquals(Arrays.copyOfRange(fx.initial, 12_345, 12_345 + big), simple.read(12_345, big));
+            assertEquals(warm, fx.server.readsFromPageCache());
+        }
+    }
+
+    @Test
+    void aFileShrunkUnderTheExportGivesEioPastItsEndAndTheConnectionGoesOn() throws Exception {
+        int big = 1 << 20;
+        try (var c = NbdTestClient.open(fx.address(), true)) {
+            assertArrayEquals(Arrays.copyOfRange(fx.initial, 0, big), c.read(0, big));
+            try (var ch = java.nio.channels.FileChannel.open(fx.file, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(SIZE / 2);
+            }
+            var past = c.call(0, Nbd.CMD_READ, SIZE - big, big, null);
+            assertEquals(Nbd.EIO, past.error(), past::toString);
+            assertArrayEquals(Arrays.copyOfRange(fx.initial, 4096, 4096 + big), c.read(4096, big), "still served");
+        }
+    }
+
+    @Test
     void badMagicDisconnectsAfterAnsweringWhatCameBefore() throws Exception {
         try (var c = NbdTestClient.open(fx.address(), false)) {
             c.request(0, Nbd.CMD_WRITE, 5, 0, 4, new byte[]{4, 3, 2, 1});

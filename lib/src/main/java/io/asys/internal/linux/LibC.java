@@ -73,7 +73,12 @@ public final class LibC {
      * any access fails cleanly instead of touching unmapped memory. Unmap only after that close.
      */
     public static MemorySegment mappedSegment(long address, long length, Arena arena) {
-        return NativeAccess.mapped(address, length, arena);
+        return NativeAccess.mapped(address, length, arena, null);
+    }
+
+    /** As {@link #mappedSegment(long, long, Arena)}, with {@code unmap} run once the arena closes (an automatic arena: once unreachable). */
+    public static MemorySegment mappedSegment(long address, long length, Arena arena, Runnable unmap) {
+        return NativeAccess.mapped(address, length, arena, unmap);
     }
 
     public int munmap(long address, long length) {

@@ -54,8 +54,8 @@ public final class NativeAccess {
      * Gives a raw address that the kernel returned (from mmap) a size, so Java can access it.
      * Only for memory this package mapped itself.
      */
-    static MemorySegment mapped(long address, long size, Arena arena) {
-        return MemorySegment.ofAddress(address).reinterpret(size, arena, null);
+    static MemorySegment mapped(long address, long size, Arena arena, Runnable cleanup) {
+        return MemorySegment.ofAddress(address).reinterpret(size, arena, cleanup == null ? null : s -> cleanup.run());
     }
 
     static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;

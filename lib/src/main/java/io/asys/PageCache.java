@@ -1,0 +1,130 @@
+package io.asys;
+
+import io.asys.internal.linux.LibC;
+import io.asys.internal.linux.Syscall;
+import io.asys.internal.linux.SyscallNumbers;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A file's pages in the page cache, without reading them: how many of a range are cached
+ * ({@code cachestat(2)}), and a read-only mapping of the file, so a send can take the data
+ * straight from the cached pages (one copy, into the socket) instead of a read into a buffer
+ * and a send from there (two). Both calls run on the calling thread and never wait for the disk.
+ *
+ * <p>A send from a mapping copies in the kernel; a page it finds missing there is read from the
+ * disk on the spot, blocking that send's thread, so check {@link #isCached} first. Java code never
+ * touches the mapping (a page past the end of a shrunk file would be a fault); a send over such a
+ * page fails with {@code EFAULT} instead.
+ */
+public final class PageCache {
+    private static final int PROT_READ = 1;
+    private static final int MAP_SHARED = 1;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private PageCache() {
+    }
+
+    /**
+     * Page counts of a range of a file, as {@code cachestat(2)} gives them: pages in the cache
+     * (dirty and under writeback included), dirty, under writeback, evicted, and evicted
+     * recently (still in the working set).
+     */
+    public record Stat(long cached, long dirty, long writeback, long evicted, long recentlyEvicted) {
+    }
+
+    /**
+     * The page cache's counts for {@code length} bytes of {@code file} at {@code offset}.
+     *
+     * @throws ErrnoException ENOSYS before Linux 6.5, EPERM for a file the caller may not write,
+     *         EBADF for a closed handle
+     */
+    public static Stat stat(FileHandle file, long offset, long length) throws ErrnoException {
+        checkRange(offset, length);
+        if (!file.acquire()) {
+            throw new ErrnoException("cachestat", file.path(), -Errno.EBADF);
+        }
+        try {
+            Scratch s = SCRATCH.get();
+            s.range.set(ValueLayout.JAVA_LONG, 0, offset);
+            s.range.set(ValueLayout.JAVA_LONG, 8, length);
+            // No sleeping: a walk of the file's page tree under RCU.
+            long res = s.sys.callNonBlocking(SyscallNumbers.CACHESTAT, file.fd(), s.range.address(), s.stat.address(), 0, 0, 0);
+            if (res < 0) {
+                throw new ErrnoException("cachestat", file.path(), (int) res);
+            }
+            MemorySegment st = s.stat;
+            return new Stat(st.get(ValueLayout.JAVA_LONG, 0), st.get(ValueLayout.JAVA_LONG, 8),
+                    st.get(ValueLayout.JAVA_LONG, 16), st.get(ValueLayout.JAVA_LONG, 24), st.get(ValueLayout.JAVA_LONG, 32));
+        } finally {
+            file.release();
+        }
+    }
+
+    /**
+     * Whether every page of the range is in the page cache, so a read or a send from a mapping
+     * will not wait for the disk. {@code false} also when the kernel cannot tell (no
+     * {@code cachestat}, not permitted, closed handle): the caller then takes its ordinary path.
+     */
+    public static boolean isCached(FileHandle file, long offset, long length) {
+        checkRange(offset, length);
+        if (length == 0) {
+            return true;
+        }
+        try {
+            return stat(file, offset, length).cached() >= pagesSpanned(offset, length);
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
+    /** Pages of 4 KiB that bytes {@code [offset, offset + length)} touch. */
+    static long pagesSpanned(long offset, long length) {
+        long page = 4096;
+        return (offset + length + page - 1) / page - offset / page;
+    }
+
+    /**
+     * Maps the first {@code length} bytes of {@code file} read-only and shared (the page cache's
+     * own pages; a block device works too). The mapping lives as long as the segment (or a slice
+     * of it) is reachable: asys keeps the buffer of every operation in flight reachable, so it is
+     * never unmapped under a send. Pages are mapped as they are first used.
+     *
+     * @throws ErrnoException the mmap's errno (ENODEV: a file that cannot be mapped, EACCES: not
+     *         open for reading), with the file's path
+     */
+    public static MemorySegment map(FileHandle file, long length) throws ErrnoException {
+        if (length <= 0) {
+            throw new IllegalArgumentException("mapping length must be positive: " + length);
+        }
+        if (!file.acquire()) {
+            throw new ErrnoException("mmap", file.path(), -Errno.EBADF);
+        }
+        long address;
+        try {
+            address = new LibC().mmap(length, PROT_READ, MAP_SHARED, file.fd(), 0);
+        } finally {
+            file.release();
+        }
+        if (address < 0) {
+            throw new ErrnoException("mmap", file.path(), (int) address);
+        }
+        return LibC.mappedSegment(address, length, Arena.ofAuto(), () -> new LibC().munmap(address, length)).asReadOnly();
+    }
+
+    private static void checkRange(long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length < 0) {
+            throw new IllegalArgumentException("bad range: offset " + offset + ", length " + length);
+        }
+    }
+
+    /** One per thread: the range and result structs of cachestat. */
+    private static final class Scratch {
+        final Syscall sys = new Syscall();
+        final MemorySegment range = Arena.ofAuto().allocate(16, 8);
+        final MemorySegment stat = Arena.ofAuto().allocate(40, 8);
+    }
+}

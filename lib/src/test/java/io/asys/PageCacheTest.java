@@ -1,0 +1,176 @@
+package io.asys;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import static io.asys.TypedApiTestSupport.get;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Page-cache counts and read-only mappings of real files, and a send straight from a mapping. */
+class PageCacheTest {
+    private static final int POSIX_FADV_DONTNEED = 4;
+    private static final int O_DIRECTORY = 0200000;
+    private static Asys asys;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void open() throws Exception {
+        asys = Asys.open();
+    }
+
+    @AfterAll
+    static void close() {
+        asys.close();
+    }
+
+    private FileHandle written(String name, byte[] content) throws Exception {
+        Path p = dir.resolve(name);
+        Files.write(p, content);
+        return get(asys.open(p, FileDescriptors.O_RDWR, 0));
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void aWrittenFileIsCachedAndAfterDontneedItIsNot() throws Exception {
+        int size = 1 << 20;
+        FileHandle h = written("counted", random(size, 1));
+        PageCache.Stat s = PageCache.stat(h, 0, size);
+        assertEquals(size / 4096, s.cached(), s::toString);
+        assertTrue(PageCache.isCached(h, 4096 * 3 + 17, 100_000));
+
+        assertEquals(0, get(asys.fsync(h)));
+        assertEquals(0, get(asys.fadvise(h, 0, 0, POSIX_FADV_DONTNEED)));
+        PageCache.Stat cold = PageCache.stat(h, 0, size);
+        assertEquals(0, cold.dirty(), cold::toString);
+        assertTrue(cold.cached() < size / 4096, "DONTNEED on a clean file drops its pages: " + cold);
+        assertFalse(PageCache.isCached(h, 0, size));
+
+        // A read brings the range back (readahead may bring more).
+        assertEquals(65536, get(asys.read(h, Arena().allocate(65536), 0)));
+        assertTrue(PageCache.isCached(h, 0, 65536));
+        get(asys.close(h));
+    }
+
+    @Test
+    void pagesSpannedCountsEveryPageARangeTouches() {
+        assertEquals(1, PageCache.pagesSpanned(0, 1));
+        assertEquals(1, PageCache.pagesSpanned(0, 4096));
+        assertEquals(2, PageCache.pagesSpanned(4095, 2));
+        assertEquals(257, PageCache.pagesSpanned(100, 1 << 20));
+    }
+
+    @Test
+    void aMappingHoldsTheFileAndSeesLaterWrites() throws Exception {
+        byte[] content = random(3 * 4096 + 100, 2);
+        FileHandle h = written("mapped", content);
+        MemorySegment m = PageCache.map(h, content.length);
+        assertTrue(m.isReadOnly());
+        assertEquals(content.length, m.byteSize());
+        assertArrayEquals(content, m.toArray(ValueLayout.JAVA_BYTE));
+        assertThrows(IllegalArgumentException.class, () -> m.set(ValueLayout.JAVA_BYTE, 0, (byte) 1));
+
+        MemorySegment patch = Arena().allocate(4);
+        patch.set(ValueLayout.JAVA_INT_UNALIGNED, 0, 0x01020304);
+        assertEquals(4, get(asys.write(h, patch, 4096)));
+        assertEquals(0x01020304, m.get(ValueLayout.JAVA_INT_UNALIGNED, 4096), "the mapping shares the page cache");
+        get(asys.close(h));
+        assertEquals(content[10], m.get(ValueLayout.JAVA_BYTE, 10), "the mapping outlives the descriptor");
+    }
+
+    @Test
+    void aSendFromAMappingDeliversTheFile() throws Exception {
+        byte[] content = random(2 << 20, 3);
+        FileHandle h = written("sent", content);
+        MemorySegment m = PageCache.map(h, content.length);
+        try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            InetSocketAddress at = (InetSocketAddress) server.getLocalAddress();
+            FileHandle client = get(asys.tcpSocket(at));
+            assertEquals(0, get(asys.connect(client, at)));
+            try (SocketChannel peer = server.accept()) {
+                int length = content.length - 4096;
+                var sent = asys.submit(new Op.Send(client, m.asSlice(4096, length), 0x100));
+                ByteBuffer got = ByteBuffer.allocate(length);
+                while (got.hasRemaining() && peer.read(got) >= 0) {
+                    // reads until all arrived
+                }
+                assertEquals(length, get(sent), "MSG_WAITALL: one send of it all");
+                byte[] expected = java.util.Arrays.copyOfRange(content, 4096, content.length);
+                assertArrayEquals(expected, got.array());
+            }
+            get(asys.close(client));
+        }
+        get(asys.close(h));
+    }
+
+    @Test
+    void aSendOfPagesPastTheEndOfAShrunkFileFailsWithEfaultAndTheJvmLives() throws Exception {
+        byte[] content = random(4 * 4096, 4);
+        FileHandle h = written("shrinks", content);
+        MemorySegment m = PageCache.map(h, content.length);
+        assertEquals(0, get(asys.submit(new Op.Ftruncate(h, 4096))));
+        try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            InetSocketAddress at = (InetSocketAddress) server.getLocalAddress();
+            FileHandle client = get(asys.tcpSocket(at));
+            assertEquals(0, get(asys.connect(client, at)));
+            try (SocketChannel peer = server.accept()) {
+                // The kernel faults on the page past the end in its copy: EFAULT, not a SIGBUS.
+                var beyond = asys.submit(new Op.Send(client, m.asSlice(2 * 4096, 4096), 0));
+                TypedApiTestSupport.errno(beyond, Errno.EFAULT);
+                assertEquals(4096, get(asys.send(client, m.asSlice(0, 4096))), "the page inside the file still sends");
+                ByteBuffer got = ByteBuffer.allocate(4096);
+                while (got.hasRemaining() && peer.read(got) >= 0) {
+                    // reads until all arrived
+                }
+                assertArrayEquals(java.util.Arrays.copyOf(content, 4096), got.array());
+            }
+            get(asys.close(client));
+        }
+        get(asys.close(h));
+    }
+
+    @Test
+    void badInputGetsNamedErrors() throws Exception {
+        FileHandle h = written("bad", new byte[4096]);
+        assertThrows(IllegalArgumentException.class, () -> PageCache.stat(h, -1, 10));
+        assertThrows(IllegalArgumentException.class, () -> PageCache.isCached(h, 0, -10));
+        assertThrows(IllegalArgumentException.class, () -> PageCache.map(h, 0));
+        get(asys.close(h));
+        ErrnoException closed = assertThrows(ErrnoException.class, () -> PageCache.stat(h, 0, 4096));
+        assertEquals("EBADF", closed.errnoName());
+        assertFalse(PageCache.isCached(h, 0, 4096), "unknown answers not cached");
+        assertThrows(ErrnoException.class, () -> PageCache.map(h, 4096));
+
+        FileHandle d = get(asys.open(dir, FileDescriptors.O_RDONLY | O_DIRECTORY, 0));
+        ErrnoException notMappable = assertThrows(ErrnoException.class, () -> PageCache.map(d, 4096));
+        assertEquals("ENODEV", notMappable.errnoName(), notMappable.getMessage());
+        assertTrue(notMappable.getMessage().contains(dir.toString()), notMappable.getMessage());
+        get(asys.close(d));
+    }
+
+    private static java.lang.foreign.Arena Arena() {
+        return java.lang.foreign.Arena.ofAuto();
+    }
+}
