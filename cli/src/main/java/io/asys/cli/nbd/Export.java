@@ -82,6 +82,9 @@ final class Export {
         String mapFailure = null;
         if (!direct && size > 0) {
             try {
+                // Without cachestat (before Linux 6.5, or EPERM for a file the user may not write) no
+                // range is known to be cached, and every read would take the read path anyway.
+                PageCache.stat(f, 0, 1);
                 mapped = PageCache.map(f, size);
             } catch (ErrnoException e) {
                 mapFailure = e.getMessage();
