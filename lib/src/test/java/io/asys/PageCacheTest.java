@@ -75,6 +75,32 @@ class PageCacheTest {
     }
 
     @Test
+    void justWrittenPagesAreCachedButNotCleanUntilWrittenBack() throws Exception {
+        int size = 256 << 10;
+        FileHandle h = written("dirty", random(size, 5));
+        assertTrue(PageCache.isCached(h, 0, size));
+        PageCache.Stat s = PageCache.stat(h, 0, size);
+        assertTrue(s.dirty() > 0 || s.writeback() > 0, s::toString);
+        assertFalse(PageCache.isCleanAndCached(h, 0, size));
+        assertEquals(0, get(asys.fsync(h)));
+        assertTrue(PageCache.isCleanAndCached(h, 0, size), () -> PageCache.stat(h, 0, size).toString());
+        get(asys.close(h));
+    }
+
+    @Test
+    void populateMapsCachedPagesAndFailsPastTheEndOfTheFile() throws Exception {
+        byte[] content = random(8 * 4096, 6);
+        FileHandle h = written("populated", content);
+        MemorySegment m = PageCache.map(h, 16 * 4096);
+        PageCache.populate(m.asSlice(100, 5 * 4096));
+        assertEquals(content[100], m.get(ValueLayout.JAVA_BYTE, 100));
+        ErrnoException past = assertThrows(ErrnoException.class, () -> PageCache.populate(m.asSlice(8 * 4096, 4096)));
+        assertEquals("EFAULT", past.errnoName(), past.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> PageCache.populate(MemorySegment.ofArray(new byte[10])));
+        get(asys.close(h));
+    }
+
+    @Test
     void pagesSpannedCountsEveryPageARangeTouches() {
         assertEquals(1, PageCache.pagesSpanned(0, 1));
         assertEquals(1, PageCache.pagesSpanned(0, 4096));

@@ -67,10 +67,9 @@ public final class NbdCommand implements Runnable {
                         + "--no-pin-writes: never; io_uring only)")
         boolean pinWrites;
 
-        @Option(names = "--mapped-reads", negatable = true, defaultValue = "true", fallbackValue = "true",
-                description = "send reads of 128 KiB or more whose data is all in the page cache straight from the "
-                        + "mapped export: one copy instead of two (default; --no-mapped-reads: read every read into a "
-                        + "buffer first; O_DIRECT exports always do)")
+        @Option(names = "--mapped-reads", description = "send reads of 128 KiB or more whose pages are all cached and "
+                + "clean straight from the mapped export: one copy instead of two, for read-mostly exports (1 MiB reads "
+                + "of a cached file: up to 60% more IOPS; behind while much is being written, see docs/nbd.md)")
         boolean mappedReads;
 
         @Option(names = "--pin-cpu", paramLabel = "CPU", defaultValue = "-1",
@@ -130,7 +129,9 @@ public final class NbdCommand implements Runnable {
                 System.err.println("asys nbd: " + e.getMessage());
                 return 1;
             }
-            server.useMappedReads(mappedReads);
+            if (mappedReads) {
+                server.useMappedReads(true);
+            }
             if (mappedReads && server.mapFailure() != null) {
                 System.err.println("asys nbd: large reads copy through a buffer: " + server.mapFailure());
             }

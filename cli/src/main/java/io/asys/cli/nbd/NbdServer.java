@@ -98,9 +98,10 @@ public final class NbdServer implements AutoCloseable {
     }
 
     /**
-     * Whether large reads whose data is all in the page cache are sent straight from the mapped
-     * export (the default: one copy instead of two) or read into a buffer first, as every other
-     * read is. An O_DIRECT export, or a file the kernel will not map, always reads.
+     * Whether large reads whose pages are all cached and clean are sent straight from the mapped
+     * export (one copy instead of two: faster for read-mostly exports) or read into a buffer
+     * first, as every other read is (the default: while much is being written, the read path held
+     * up better; docs/nbd.md). An O_DIRECT export, or a file the kernel will not map, always reads.
      */
     public void useMappedReads(boolean on) {
         export.useMappedReads(on);

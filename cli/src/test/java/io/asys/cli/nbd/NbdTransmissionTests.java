@@ -209,6 +209,11 @@ abstract class NbdTransmissionTests {
     @Test
     void largeReadsOfCachedDataLeaveFromTheMappedExportAndColdOnesAreRead() throws Exception {
         int big = 1 << 20;
+        assertEquals(0, fx.server.readsFromPageCache());
+        assertArrayEquals(Arrays.copyOfRange(fx.initial, 0, big), readOnce(0, big));
+        assertEquals(0, fx.server.readsFromPageCache(), "off by default");
+        fx.server.useMappedReads(true);
+        sync();
         long before = fx.server.readsFromPageCache();
         try (var simple = NbdTestClient.open(fx.address(), false); var structured = NbdTestClient.open(fx.address(), true)) {
             // Just written by the fixture, so cached: sent from the mapping, simple and structured.
@@ -236,7 +241,6 @@ abstract class NbdTransmissionTests {
             // Dropped from the cache: read into a buffer on a disk engine, same bytes. (Only pages
             // never sent from the mapping: DONTNEED leaves pages that are mapped in the cache.)
             io.asys.FileHandle h = fx.asys.open(fx.file, io.asys.FileDescriptors.O_RDONLY, 0).get();
-            assertEquals(0, (int) fx.asys.fsync(h).get(), "clean pages: DONTNEED drops only those");
             assertEquals(0, (int) fx.asys.fadvise(h, 0, 0, 4 /* POSIX_FADV_DONTNEED */).get());
             fx.asys.close(h).get();
             long warm = fx.server.readsFromPageCache();
@@ -250,8 +254,39 @@ abstract class NbdTransmissionTests {
         }
     }
 
+    /** Written back: only clean pages are sent from the mapping (and DONTNEED drops only clean pages). */
+    private void sync() throws Exception {
+        io.asys.FileHandle h = fx.asys.open(fx.file, io.asys.FileDescriptors.O_RDONLY, 0).get();
+        assertEquals(0, (int) fx.asys.fsync(h).get());
+        fx.asys.close(h).get();
+    }
+
+    private byte[] readOnce(long offset, int length) throws Exception {
+        try (var c = NbdTestClient.open(fx.address(), false)) {
+            return c.read(offset, length);
+        }
+    }
+
+    @Test
+    void dirtyPagesAreReadNotSentFromTheMapping() throws Exception {
+        fx.server.useMappedReads(true);
+        sync();
+        int big = 1 << 20;
+        byte[] data = pattern(big, 9);
+        try (var c = NbdTestClient.open(fx.address(), true)) {
+            c.write(5 << 20, data);
+            long before = fx.server.readsFromPageCache();
+            assertArrayEquals(data, c.read(5 << 20, big));
+            assertEquals(before, fx.server.readsFromPageCache(), "just written, not yet written back: read path");
+            sync();
+            assertArrayEquals(data, c.read(5 << 20, big));
+            assertEquals(before + 1, fx.server.readsFromPageCache(), "clean again: from the mapping");
+        }
+    }
+
     @Test
     void aFileShrunkUnderTheExportGivesEioPastItsEndAndTheConnectionGoesOn() throws Exception {
+        fx.server.useMappedReads(true);
         int big = 1 << 20;
         try (var c = NbdTestClient.open(fx.address(), true)) {
             assertArrayEquals(Arrays.copyOfRange(fx.initial, 0, big), c.read(0, big));
