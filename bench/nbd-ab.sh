@@ -11,6 +11,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/scripts/java-env.sh"
+. "$root/bench/nbd-common.sh"
 bdir=$1; job=$2; rounds=${3:-4}; seconds=${4:-4}
 jar="$root/cli/target/asys-cli.jar"
 file=${FILE:-/var/tmp/asys-nbd-bench.img}
@@ -27,21 +28,14 @@ else
   "${java[@]}" ${BJAVA_OPTS:-} -cp "$bdir:$jar" io.asys.cli.Main nbd serve "$file" --port 0 ${BARGS:-} >"$work/b.out" 2>&1 & pb=$!
 fi
 trap 'kill $pa $pb 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 600); do
-  grep -q ', engine ' "$work/a.out" && grep -q ', engine ' "$work/b.out" && break
-  sleep 0.1
-done
-port() { sed -n 's/.*:\([0-9]*\), engine.*/\1/p' "$1"; }
-porta=$(port "$work/a.out"); portb=$(port "$work/b.out")
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+wait_serving "$work/a.out" "$work/b.out"
+porta=$(serving_port "$work/a.out"); portb=$(serving_port "$work/b.out")
 run() { # pid port seconds
-  local before after result
-  before=$(ticks "$1")
-  result=$(fio --name=ab --ioengine=nbd --uri="nbd://127.0.0.1:$2/" --size=1g $job --time_based --runtime="$3" \
-      --output-format=json 2>/dev/null | python3 -c 'import json,sys; t=sys.stdin.read(); j=json.loads(t[t.index("{"):])["jobs"][0]; io=j["read"] if j["read"]["total_ios"] else j["write"]; print("%.0f %d" % (io["iops"], io["total_ios"]))')
-  after=$(ticks "$1")
-  set -- $result
-  echo "$1 $(python3 -c "print('%.1f' % (($after - $before) * 1e6 / $(getconf CLK_TCK) / max($2, 1)))")"
+  local before after
+  before=$(cpu_ticks "$1")
+  set -- "$1" "$2" "$3" $(fio_iops "$2" "$job" "$3")
+  after=$(cpu_ticks "$1")
+  echo "$4 $(us_per_io "$before" "$after" "$5")"
 }
 run "$pa" "$porta" 2 >/dev/null; run "$pb" "$portb" 2 >/dev/null  # warm-up: the JIT compiles the job's paths
 for i in $(seq 1 "$rounds"); do
