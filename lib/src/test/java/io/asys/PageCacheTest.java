@@ -83,7 +83,7 @@ class PageCacheTest {
         assertTrue(s.dirty() > 0 || s.writeback() > 0, s::toString);
         assertFalse(PageCache.isCleanAndCached(h, 0, size));
         assertEquals(0, get(asys.fsync(h)));
-        assertTrue(PageCache.isCleanAndCached(h, 0, size), () -> PageCache.stat(h, 0, size).toString());
+        assertTrue(PageCache.isCleanAndCached(h, 0, size), PageCache.stat(h, 0, size).toString());
         get(asys.close(h));
     }
 
