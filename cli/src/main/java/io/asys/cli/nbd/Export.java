@@ -102,7 +102,7 @@ final class Export {
      * The bytes of a large read straight from the mapped export, when mapped reads are on and
      * every page of them is in the page cache now and clean: a send from there copies once, from
      * the cache into the socket, where a read into a buffer and a send from it copy twice (1 MiB
-     * reads at depth 8 of a cached file: 10 to 26% less server CPU per read, docs/nbd.md). Null
+     * reads at depth 8 of a cached file: 10 to 50% less server CPU per read, docs/nbd.md). Null
      * for a small read (a cache lookup costs about what its copy does), a range not all cached
      * (its send would wait for the disk on the network engine's thread; the read path reads it on
      * a disk engine), a range with dirty pages or pages under writeback (while much is being

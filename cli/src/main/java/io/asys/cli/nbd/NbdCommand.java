@@ -69,7 +69,7 @@ public final class NbdCommand implements Runnable {
 
         @Option(names = "--mapped-reads", description = "send reads of 128 KiB or more whose pages are all cached and "
                 + "clean straight from the mapped export: one copy instead of two, for read-mostly exports (1 MiB reads "
-                + "of a cached file: up to 60% more IOPS; behind while much is being written, see docs/nbd.md)")
+                + "of a cached file: up to 75% more IOPS; behind while much is being written, see docs/nbd.md)")
         boolean mappedReads;
 
         @Option(names = "--pin-cpu", paramLabel = "CPU", defaultValue = "-1",
