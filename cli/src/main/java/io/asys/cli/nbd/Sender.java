@@ -19,7 +19,9 @@ import java.util.function.Consumer;
  * message that finds no send in flight waits for the end of its engine's turn (a NOP on that
  * engine), so the replies of every request completed in one turn leave together: one send, one
  * wake-up of the client, instead of the first reply alone and the rest after it (4 KiB reads at
- * depth 32: 11 to 20% more IOPS in 8 of 8 same-run rounds, docs/nbd.md). After a
+ * depth 32: 11 to 20% more IOPS in 8 of 8 same-run rounds, docs/nbd.md). A message may carry a
+ * tail, memory it does not own (a read's data in the mapped export): the tail follows the
+ * message's bytes, and any small messages gathered before them, in one {@code sendmsg}. After a
  * failed send (the peer is gone) every message is dropped and {@code onBroken} runs once. Each
  * message's {@code onDone} runs exactly once, sent or dropped. Thread-safe (many producers, one
  * send in flight).
