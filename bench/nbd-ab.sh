@@ -13,12 +13,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/scripts/java-env.sh"
 . "$root/bench/nbd-common.sh"
 bdir=$1; job=$2; rounds=${3:-4}; seconds=${4:-4}
-jar="$root/cli/target/asys-cli.jar"
-file=${FILE:-/var/tmp/asys-nbd-bench.img}
-[ -f "$jar" ] || "$root/asys" --version >/dev/null
-[ -f "$file" ] || head -c $((1 << 30)) /dev/urandom > "$file"
-java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED)
-work=$(mktemp -d)
+nbd_setup
 "${java[@]}" -jar "$jar" nbd serve "$file" --port 0 >"$work/a.out" 2>&1 & pa=$!
 if [ "$bdir" = nbdkit ]; then
   portb=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

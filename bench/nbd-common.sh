@@ -1,5 +1,16 @@
-# Sourced by bench/nbd-ab.sh and bench/nbd-dirty-ab.sh: waiting for servers, their ports, their
-# CPU, and one fio run against one of them.
+# Sourced by bench/nbd-ab.sh and bench/nbd-dirty-ab.sh (after setting $root): the tool, the file
+# and a work folder; waiting for servers, their ports, their CPU, and one fio run against one.
+
+# Sets jar (built if missing), file ($FILE, default a 1 GiB file of random bytes, made if
+# missing), the java command line, and work (a fresh temporary folder).
+nbd_setup() {
+  jar="$root/cli/target/asys-cli.jar"
+  file=${FILE:-/var/tmp/asys-nbd-bench.img}
+  [ -f "$jar" ] || "$root/asys" --version >/dev/null
+  [ -f "$file" ] || head -c $((1 << 30)) /dev/urandom > "$file"
+  java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED)
+  work=$(mktemp -d)
+}
 
 # Waits (up to 60 s) until every given server log has its "serving ... engine" line.
 wait_serving() {

@@ -10,12 +10,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/scripts/java-env.sh"
 . "$root/bench/nbd-common.sh"
 rounds=${1:-4}
-jar="$root/cli/target/asys-cli.jar"
-file=${FILE:-/var/tmp/asys-nbd-bench.img}
-[ -f "$jar" ] || "$root/asys" --version >/dev/null
-[ -f "$file" ] || head -c $((1 << 30)) /dev/urandom > "$file"
-java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED)
-work=$(mktemp -d)
+nbd_setup
 "${java[@]}" -jar "$jar" nbd serve "$file" --port 0 >"$work/a.out" 2>&1 & pa=$!
 "${java[@]}" -jar "$jar" nbd serve "$file" --port 0 ${BARGS:---mapped-reads} >"$work/b.out" 2>&1 & pb=$!
 trap 'kill $pa $pb 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT

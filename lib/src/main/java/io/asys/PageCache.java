@@ -1,23 +1,25 @@
 package io.asys;
 
+import io.asys.internal.linux.CacheStat;
 import io.asys.internal.linux.LibC;
 import io.asys.internal.linux.Syscall;
 import io.asys.internal.linux.SyscallNumbers;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * A file's pages in the page cache, without reading them: how many of a range are cached
  * ({@code cachestat(2)}), and a read-only mapping of the file, so a send can take the data
  * straight from the cached pages (one copy, into the socket) instead of a read into a buffer
- * and a send from there (two). Both calls run on the calling thread and never wait for the disk.
+ * and a send from there (two). Every call runs on the calling thread; only {@link #populate}
+ * can wait for the disk.
  *
  * <p>A send from a mapping copies in the kernel; a page it finds missing there is read from the
- * disk on the spot, blocking that send's thread, so check {@link #isCached} first. Java code never
- * touches the mapping (a page past the end of a shrunk file would be a fault); a send over such a
- * page fails with {@code EFAULT} instead.
+ * disk on the spot, blocking that send's thread, so check {@link #isCached} first. Reading the
+ * mapping from Java is safe while the file is at least that long; past the end of a file that
+ * shrank it is a memory fault, where a send over such a page fails with {@code EFAULT}: a server
+ * whose files may change under it hands the mapping only to the kernel.
  */
 public final class PageCache {
     private static final int PROT_READ = 1;
@@ -38,7 +40,8 @@ public final class PageCache {
     }
 
     /**
-     * The page cache's counts for {@code length} bytes of {@code file} at {@code offset}.
+     * The page cache's counts for {@code length} bytes of {@code file} at {@code offset}
+     * ({@code length} 0: to the end of the file).
      *
      * @throws ErrnoException ENOSYS before Linux 6.5, EPERM for a file the caller may not write,
      *         EBADF for a closed handle
@@ -49,17 +52,12 @@ public final class PageCache {
             throw new ErrnoException("cachestat", file.path(), -Errno.EBADF);
         }
         try {
-            Scratch s = SCRATCH.get();
-            s.range.set(ValueLayout.JAVA_LONG, 0, offset);
-            s.range.set(ValueLayout.JAVA_LONG, 8, length);
-            // No sleeping: a walk of the file's page tree under RCU.
-            long res = s.sys.callNonBlocking(SyscallNumbers.CACHESTAT, file.fd(), s.range.address(), s.stat.address(), 0, 0, 0);
+            CacheStat c = SCRATCH.get().cache;
+            int res = c.query(file.fd(), offset, length);
             if (res < 0) {
-                throw new ErrnoException("cachestat", file.path(), (int) res);
+                throw new ErrnoException("cachestat", file.path(), res);
             }
-            MemorySegment st = s.stat;
-            return new Stat(st.get(ValueLayout.JAVA_LONG, 0), st.get(ValueLayout.JAVA_LONG, 8),
-                    st.get(ValueLayout.JAVA_LONG, 16), st.get(ValueLayout.JAVA_LONG, 24), st.get(ValueLayout.JAVA_LONG, 32));
+            return new Stat(c.cached(), c.dirty(), c.writeback(), c.evicted(), c.recentlyEvicted());
         } finally {
             file.release();
         }
@@ -102,8 +100,7 @@ public final class PageCache {
 
     /** Pages of 4 KiB that bytes {@code [offset, offset + length)} touch. */
     static long pagesSpanned(long offset, long length) {
-        long page = 4096;
-        return (offset + length + page - 1) / page - offset / page;
+        return CacheStat.pagesSpanned(offset, length);
     }
 
     /**
@@ -161,10 +158,9 @@ public final class PageCache {
         }
     }
 
-    /** One per thread: the range and result structs of cachestat. */
+    /** One per thread: cachestat's structs, and the call for populate. */
     private static final class Scratch {
         final Syscall sys = new Syscall();
-        final MemorySegment range = Arena.ofAuto().allocate(16, 8);
-        final MemorySegment stat = Arena.ofAuto().allocate(40, 8);
+        final CacheStat cache = new CacheStat(sys);
     }
 }

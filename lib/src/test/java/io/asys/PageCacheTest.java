@@ -126,28 +126,42 @@ class PageCacheTest {
         assertEquals(content[10], m.get(ValueLayout.JAVA_BYTE, 10), "the mapping outlives the descriptor");
     }
 
-    @Test
-    void aSendFromAMappingDeliversTheFile() throws Exception {
-        byte[] content = random(2 << 20, 3);
-        FileHandle h = written("sent", content);
-        MemorySegment m = PageCache.map(h, content.length);
+    /** What the sends on an asys socket do: submits them, and gives back the last one. */
+    private interface Sends {
+        java.util.concurrent.Future<Integer> on(FileHandle socket) throws Exception;
+    }
+
+    /** The bytes a loopback peer received from an asys socket, and what the last send completed with. */
+    private record Received(byte[] bytes, int lastSend) {
+    }
+
+    private Received received(int length, Sends sends) throws Exception {
         try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
             InetSocketAddress at = (InetSocketAddress) server.getLocalAddress();
             FileHandle client = get(asys.tcpSocket(at));
             assertEquals(0, get(asys.connect(client, at)));
             try (SocketChannel peer = server.accept()) {
-                int length = content.length - 4096;
-                var sent = asys.submit(new Op.Send(client, m.asSlice(4096, length), 0x100));
+                var last = sends.on(client);
                 ByteBuffer got = ByteBuffer.allocate(length);
                 while (got.hasRemaining() && peer.read(got) >= 0) {
                     // reads until all arrived
                 }
-                assertEquals(length, get(sent), "MSG_WAITALL: one send of it all");
-                byte[] expected = java.util.Arrays.copyOfRange(content, 4096, content.length);
-                assertArrayEquals(expected, got.array());
+                return new Received(got.array(), get(last));
+            } finally {
+                get(asys.close(client));
             }
-            get(asys.close(client));
         }
+    }
+
+    @Test
+    void aSendFromAMappingDeliversTheFile() throws Exception {
+        byte[] content = random(2 << 20, 3);
+        FileHandle h = written("sent", content);
+        MemorySegment m = PageCache.map(h, content.length);
+        int length = content.length - 4096;
+        Received r = received(length, socket -> asys.submit(new Op.Send(socket, m.asSlice(4096, length), 0x100)));
+        assertEquals(length, r.lastSend(), "MSG_WAITALL: one send of it all");
+        assertArrayEquals(java.util.Arrays.copyOfRange(content, 4096, content.length), r.bytes());
         get(asys.close(h));
     }
 
@@ -157,23 +171,13 @@ class PageCacheTest {
         FileHandle h = written("shrinks", content);
         MemorySegment m = PageCache.map(h, content.length);
         assertEquals(0, get(asys.submit(new Op.Ftruncate(h, 4096))));
-        try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
-            InetSocketAddress at = (InetSocketAddress) server.getLocalAddress();
-            FileHandle client = get(asys.tcpSocket(at));
-            assertEquals(0, get(asys.connect(client, at)));
-            try (SocketChannel peer = server.accept()) {
-                // The kernel faults on the page past the end in its copy: EFAULT, not a SIGBUS.
-                var beyond = asys.submit(new Op.Send(client, m.asSlice(2 * 4096, 4096), 0));
-                TypedApiTestSupport.errno(beyond, Errno.EFAULT);
-                assertEquals(4096, get(asys.send(client, m.asSlice(0, 4096))), "the page inside the file still sends");
-                ByteBuffer got = ByteBuffer.allocate(4096);
-                while (got.hasRemaining() && peer.read(got) >= 0) {
-                    // reads until all arrived
-                }
-                assertArrayEquals(java.util.Arrays.copyOf(content, 4096), got.array());
-            }
-            get(asys.close(client));
-        }
+        Received r = received(4096, socket -> {
+            // The kernel faults on the page past the end in its copy: EFAULT, not a SIGBUS.
+            TypedApiTestSupport.errno(asys.submit(new Op.Send(socket, m.asSlice(2 * 4096, 4096), 0)), Errno.EFAULT);
+            return asys.send(socket, m.asSlice(0, 4096));
+        });
+        assertEquals(4096, r.lastSend(), "the page inside the file still sends");
+        assertArrayEquals(java.util.Arrays.copyOf(content, 4096), r.bytes());
         get(asys.close(h));
     }
 

@@ -45,20 +45,14 @@ final class Export {
     final long size;
     final boolean readOnly;
     final boolean direct;
-    /**
-     * The whole export mapped read-only (the page cache's own pages), or null: an O_DIRECT export
-     * (its reads bypass the cache), or one the kernel would not map (see {@link #mapFailure}).
-     */
-    private final MemorySegment mapped;
-    /** Why the export is not mapped, when it is not and could have been; else null. */
-    final String mapFailure;
-    /** Whether large reads of cached data are sent straight from {@link #mapped}. */
-    private volatile boolean mappedReads;
+    /** The whole export mapped read-only (the page cache's own pages), once mapped reads were first turned on; else null. */
+    private MemorySegment mapping;
+    /** {@link #mapping} while mapped reads are on, else null: large reads of cached data are sent from here. */
+    private volatile MemorySegment mapped;
     /** Reads answered from the mapped export so far. */
     final java.util.concurrent.atomic.LongAdder readsFromCache = new java.util.concurrent.atomic.LongAdder();
 
-    private Export(Asys small, Asys[] large, FileHandle file, String name, String description, long size, boolean readOnly, boolean direct,
-                   MemorySegment mapped, String mapFailure) {
+    private Export(Asys small, Asys[] large, FileHandle file, String name, String description, long size, boolean readOnly, boolean direct) {
         this.small = small;
         this.large = large.clone();
         this.asys = large[0];
@@ -68,8 +62,6 @@ final class Export {
         this.size = size;
         this.readOnly = readOnly;
         this.direct = direct;
-        this.mapped = mapped;
-        this.mapFailure = mapFailure;
     }
 
     /** Opens {@code path} through asys and finds its size (lseek to the end works for files and block devices). */
@@ -78,24 +70,33 @@ final class Export {
         int flags = (readOnly ? FileDescriptors.O_RDONLY : FileDescriptors.O_RDWR) | (direct ? FileDescriptors.O_DIRECT : 0);
         FileHandle f = join(asys.open(path, flags, 0));
         long size = join(asys.syscall(RawCall.of("lseek").arg(f.fd()).arg(0).arg(SEEK_END)));
-        MemorySegment mapped = null;
-        String mapFailure = null;
-        if (!direct && size > 0) {
-            try {
-                // Without cachestat (before Linux 6.5, or EPERM for a file the user may not write) no
-                // range is known to be cached, and every read would take the read path anyway.
-                PageCache.stat(f, 0, 1);
-                mapped = PageCache.map(f, size);
-            } catch (ErrnoException e) {
-                mapFailure = e.getMessage();
-            }
-        }
-        return new Export(small, large, f, name, "asys nbd: " + path, size, readOnly, direct, mapped, mapFailure);
+        return new Export(small, large, f, name, "asys nbd: " + path, size, readOnly, direct);
     }
 
-    /** Sends large reads of cached data from the mapped export ({@code true}) or reads them into a buffer (the default). */
-    void useMappedReads(boolean on) {
-        mappedReads = on;
+    /**
+     * Sends large reads of cached data from the mapped export ({@code true}; the export is mapped
+     * the first time) or reads them into a buffer (the default). Null, or why the reads still go
+     * through a buffer: an O_DIRECT or empty export, a file the kernel will not map, or one whose
+     * cache state it will not tell (no cachestat before Linux 6.5, EPERM for a file the user may not write).
+     */
+    synchronized String useMappedReads(boolean on) {
+        if (!on) {
+            mapped = null;
+            return null;
+        }
+        if (direct || size == 0) {
+            return direct ? "an O_DIRECT export's reads bypass the page cache" : "the export is empty";
+        }
+        if (mapping == null) {
+            try {
+                PageCache.stat(file, 0, 1);
+                mapping = PageCache.map(file, size);
+            } catch (ErrnoException e) {
+                return e.getMessage();
+            }
+        }
+        mapped = mapping;
+        return null;
     }
 
     /**
@@ -110,11 +111,12 @@ final class Export {
      * up better), or an unmapped export.
      */
     MemorySegment cachedView(long offset, long length) {
-        if (mapped == null || !mappedReads || length < LARGE_IO || !PageCache.isCleanAndCached(file, offset, length)) {
+        MemorySegment m = mapped;
+        if (m == null || length < LARGE_IO || !PageCache.isCleanAndCached(file, offset, length)) {
             return null;
         }
         readsFromCache.increment();
-        return mapped.asSlice(offset, length);
+        return m.asSlice(offset, length);
     }
 
     private static <T> T join(CompletableFuture<T> f) throws java.io.IOException {

@@ -129,11 +129,9 @@ public final class NbdCommand implements Runnable {
                 System.err.println("asys nbd: " + e.getMessage());
                 return 1;
             }
-            if (mappedReads) {
-                server.useMappedReads(true);
-            }
-            if (mappedReads && server.mapFailure() != null) {
-                System.err.println("asys nbd: large reads copy through a buffer: " + server.mapFailure());
+            String notMapped = mappedReads ? server.useMappedReads(true) : null;
+            if (notMapped != null) {
+                System.err.println("asys nbd: --mapped-reads: large reads copy through a buffer: " + notMapped);
             }
             if (writeCpu != io.asys.uring.IoUringConfig.CPU_ANY && !asys.engine().equals("workers")) {
                 server.pinWhileWriting(writeCpu);

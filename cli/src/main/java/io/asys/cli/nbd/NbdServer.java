@@ -101,20 +101,16 @@ public final class NbdServer implements AutoCloseable {
      * Whether large reads whose pages are all cached and clean are sent straight from the mapped
      * export (one copy instead of two: faster for read-mostly exports) or read into a buffer
      * first, as every other read is (the default: while much is being written, the read path held
-     * up better; docs/nbd.md). An O_DIRECT export, or a file the kernel will not map, always reads.
+     * up better; docs/nbd.md). Returns null, or why reads still go through a buffer (an O_DIRECT
+     * export, a file the kernel will not map or whose cache state it will not tell).
      */
-    public void useMappedReads(boolean on) {
-        export.useMappedReads(on);
+    public String useMappedReads(boolean on) {
+        return export.useMappedReads(on);
     }
 
     /** Reads answered straight from the mapped export so far (the rest were read into a buffer). */
     public long readsFromPageCache() {
         return export.readsFromCache.sum();
-    }
-
-    /** Why the export could not be mapped (its large reads then copy through a buffer), or null. */
-    public String mapFailure() {
-        return export.mapFailure;
     }
 
     /** Whether the network engine is pinned for writes now. */

@@ -47,6 +47,8 @@ class NbdExportModesTest {
                 }
             }
             assertEquals(4096, minimum);
+            String notMapped = fx.server.useMappedReads(true);
+            assertTrue(notMapped != null && notMapped.contains("O_DIRECT"), "O_DIRECT reads are not mapped: " + notMapped);
             byte[] data = new byte[65536];
             new Random(5).nextBytes(data);
             c.write(8192, data);
@@ -57,6 +59,7 @@ class NbdExportModesTest {
             assertArrayEquals(new byte[4096], c.read(8192, 4096));
             byte[] disk = fx.onDisk();
             assertArrayEquals(Arrays.copyOfRange(data, 4096, data.length), Arrays.copyOfRange(disk, 12288, 8192 + data.length));
+            assertEquals(0, fx.server.readsFromPageCache());
         }
     }
 }

@@ -212,7 +212,7 @@ abstract class NbdTransmissionTests {
         assertEquals(0, fx.server.readsFromPageCache());
         assertArrayEquals(Arrays.copyOfRange(fx.initial, 0, big), readOnce(0, big));
         assertEquals(0, fx.server.readsFromPageCache(), "off by default");
-        fx.server.useMappedReads(true);
+        assertEquals(null, fx.server.useMappedReads(true), "a cached ext4 file can be mapped");
         sync();
         long before = fx.server.readsFromPageCache();
         try (var simple = NbdTestClient.open(fx.address(), false); var structured = NbdTestClient.open(fx.address(), true)) {

@@ -3,6 +3,7 @@ package io.asys.internal.engine;
 import io.asys.CacheResult;
 import io.asys.Errno;
 import io.asys.Op;
+import io.asys.internal.linux.CacheStat;
 import io.asys.internal.linux.Syscall;
 import io.asys.internal.linux.SyscallNumbers;
 
@@ -15,12 +16,12 @@ import java.lang.foreign.ValueLayout;
  * {@code cachestat} (Linux 6.5+) over a read's range, and the thread's CPU clock. Not thread-safe.
  */
 public final class AttributeProbes {
-    private static final long PAGE = 4096;
     private static final int CLOCK_THREAD_CPUTIME_ID = 3;
 
     private final Syscall sys = new Syscall();
-    /** struct cachestat_range (16) at 0, struct cachestat (40) at 16, struct timespec (16) at 56. */
-    private final MemorySegment scratch = Arena.ofAuto().allocate(72, 8);
+    private final CacheStat cache = new CacheStat(sys);
+    /** struct timespec of the thread's CPU clock. */
+    private final MemorySegment timespec = Arena.ofAuto().allocate(16, 8);
 
     /** The file and range a read covers, or null for an operation that is not a read. */
     public static long[] readRange(Op<?> op) {
@@ -83,21 +84,18 @@ public final class AttributeProbes {
 
     /** A {@link CacheResult} ordinal for {@code length} bytes at {@code offset}, or -errno. */
     int cachestat(int fd, long offset, long length) {
-        long first = offset / PAGE;
-        long pages = length == 0 ? 0 : (offset + length + PAGE - 1) / PAGE - first;
-        scratch.set(ValueLayout.JAVA_LONG, 0, first * PAGE);
-        scratch.set(ValueLayout.JAVA_LONG, 8, pages * PAGE);
-        int res = (int) sys.call(SyscallNumbers.CACHESTAT, fd, scratch.address(), scratch.address() + 16, 0, 0, 0);
+        long pages = CacheStat.pagesSpanned(offset, length);
+        int res = cache.query(fd, offset, Math.max(length, 1));
         if (res < 0) {
             return res;
         }
-        long cached = scratch.get(ValueLayout.JAVA_LONG, 16);
+        long cached = cache.cached();
         return (cached >= pages ? CacheResult.HIT : cached == 0 ? CacheResult.MISS : CacheResult.PARTIAL).ordinal();
     }
 
     /** This thread's CPU time in nanoseconds (CLOCK_THREAD_CPUTIME_ID). */
     public long threadCpuNanos() {
-        sys.call(SyscallNumbers.CLOCK_GETTIME, CLOCK_THREAD_CPUTIME_ID, scratch.address() + 56, 0, 0, 0, 0);
-        return scratch.get(ValueLayout.JAVA_LONG, 56) * 1_000_000_000L + scratch.get(ValueLayout.JAVA_LONG, 64);
+        sys.call(SyscallNumbers.CLOCK_GETTIME, CLOCK_THREAD_CPUTIME_ID, timespec.address(), 0, 0, 0, 0);
+        return timespec.get(ValueLayout.JAVA_LONG, 0) * 1_000_000_000L + timespec.get(ValueLayout.JAVA_LONG, 8);
     }
 }
