@@ -75,7 +75,8 @@ final class Export {
 
     /**
      * Sends large reads of cached data from the mapped export ({@code true}; the export is mapped
-     * the first time) or reads them into a buffer (the default). Null, or why the reads still go
+     * the first time) or reads them into a buffer (the default here; {@code asys nbd serve} turns
+     * them on). Null, or why the reads still go
      * through a buffer: an O_DIRECT or empty export, a file the kernel will not map, or one whose
      * cache state it will not tell (no cachestat before Linux 6.5, EPERM for a file the user may not write).
      */
@@ -101,18 +102,17 @@ final class Export {
 
     /**
      * The bytes of a large read straight from the mapped export, when mapped reads are on and
-     * every page of them is in the page cache now and clean: a send from there copies once, from
-     * the cache into the socket, where a read into a buffer and a send from it copy twice (1 MiB
-     * reads at depth 8 of a cached file: 10 to 50% less server CPU per read, docs/nbd.md). Null
-     * for a small read (a cache lookup costs about what its copy does), a range not all cached
-     * (its send would wait for the disk on the network engine's thread; the read path reads it on
-     * a disk engine), a range with dirty pages or pages under writeback (while much is being
-     * written back the read path, which spreads its copies over the disk engines' threads, held
-     * up better), or an unmapped export.
+     * every page of them is in the page cache now: a send from there copies once, from the cache
+     * into the socket, where a read into a buffer and a send from it copy twice (1 MiB reads at
+     * depth 8: 10 to 50% less server CPU per read, docs/nbd.md). Dirty pages and pages under
+     * writeback are sent too: the mapping shows the page cache itself, so a read sees every write
+     * answered before it, as a read into a buffer does. Null for a small read (a cache lookup
+     * costs about what its copy does), a range not all cached (its send would wait for the disk on
+     * the network engine's thread; the read path reads it on a disk engine), or an unmapped export.
      */
     MemorySegment cachedView(long offset, long length) {
         MemorySegment m = mapped;
-        if (m == null || length < LARGE_IO || !PageCache.isCleanAndCached(file, offset, length)) {
+        if (m == null || length < LARGE_IO || !PageCache.isCached(file, offset, length)) {
             return null;
         }
         readsFromCache.increment();

@@ -98,11 +98,11 @@ public final class NbdServer implements AutoCloseable {
     }
 
     /**
-     * Whether large reads whose pages are all cached and clean are sent straight from the mapped
-     * export (one copy instead of two: faster for read-mostly exports) or read into a buffer
-     * first, as every other read is (the default: while much is being written, the read path held
-     * up better; docs/nbd.md). Returns null, or why reads still go through a buffer (an O_DIRECT
-     * export, a file the kernel will not map or whose cache state it will not tell).
+     * Whether large reads whose pages are all cached are sent straight from the mapped export (one
+     * copy instead of two; {@code asys nbd serve} turns this on unless {@code --no-mapped-reads})
+     * or read into a buffer first, as every other read is (the default of a server started here).
+     * Returns null, or why reads still go through a buffer (an O_DIRECT export, a file the kernel
+     * will not map or whose cache state it will not tell).
      */
     public String useMappedReads(boolean on) {
         return export.useMappedReads(on);
