@@ -46,10 +46,32 @@ final class Connection {
         this.socket = socket;
         this.peer = peer;
         this.sender = new Sender(asys, socket, t -> {
-            stopReceiving(null);
-            // Wakes a recv still waiting on a peer that stopped reading and went away.
-            asys.shutdown(socket, SHUT_RDWR).exceptionally(e -> 0);
+            String why = sendFailure(t);
+            if (why != null) {
+                server.log(peer + ": " + why);
+            }
+            // Shut the socket down before it may close: that wakes the recv waiting on a client
+            // that went away without a word, or on one still there whose reply could not be sent
+            // (the socket would not close under a recv in flight, and that client would wait for ever).
+            asys.shutdown(socket, SHUT_RDWR).whenComplete((v, e) -> stopReceiving(null));
         });
+    }
+
+    /**
+     * Why a send failed, for the log, or null when the client simply went away (or the server is
+     * closing): EFAULT, for one, is a mapped read whose pages were cut off by the file shrinking
+     * after the cache was checked, and the client is dropped because its header already left.
+     */
+    private static String sendFailure(Throwable t) {
+        Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (c == null) {
+            return null;
+        }
+        int errno = io.asys.Errors.errnoOf(c);
+        if (errno == io.asys.Errno.EPIPE || errno == io.asys.Errno.ECONNRESET || errno == io.asys.Errno.ECANCELED) {
+            return null;
+        }
+        return "send failed, disconnecting: " + c.getMessage();
     }
 
     void start() {

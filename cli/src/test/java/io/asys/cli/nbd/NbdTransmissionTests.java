@@ -305,6 +305,50 @@ abstract class NbdTransmissionTests {
     }
 
     @Test
+    void aMappedReadCutOffByTheFileShrinkingDropsOnlyThatClientAndSaysWhy() throws Exception {
+        fx.server.useMappedReads(true);
+        int big = 1 << 20;
+        int ahead = 12;
+        try (var c = NbdTestClient.open(fx.address(), true)) {
+            c.socket.setReceiveBufferSize(65536);
+            // Replies the client does not read yet fill the socket; the last one's data, at the end
+            // of the file, waits in the mapping behind them while the file shrinks under it.
+            for (long k = 0; k < ahead; k++) {
+                c.request(0, Nbd.CMD_READ, k, 0, big, null);
+            }
+            c.request(0, Nbd.CMD_READ, ahead, SIZE - big, big, null);
+            c.flush();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (fx.server.readsFromPageCache() < ahead + 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(ahead + 1, fx.server.readsFromPageCache(), "every read was queued from the mapping");
+            try (var ch = java.nio.channels.FileChannel.open(fx.file, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(SIZE / 2);
+            }
+            byte[] first = Arrays.copyOfRange(fx.initial, 0, big);
+            int whole = 0;
+            try {
+                for (int k = 0; k <= ahead; k++) {
+                    var r = c.reply();
+                    assertTrue(r.cookie() < ahead, "no reply completes with data the file no longer has");
+                    assertArrayEquals(first, r.data());
+                    whole++;
+                }
+            } catch (java.io.IOException cutOff) {
+                // The header had left: the client is dropped mid-reply, at once (not left to time out).
+                assertFalse(cutOff instanceof java.net.SocketTimeoutException, cutOff.toString());
+            }
+            assertTrue(whole < ahead + 1, "the cut-off reply was not completed");
+        }
+        fx.awaitNoConnections();
+        assertTrue(fx.log.toString().contains("EFAULT"), "the log says why: " + fx.log);
+        try (var other = NbdTestClient.open(fx.address(), false)) {
+            assertArrayEquals(Arrays.copyOfRange(fx.initial, 4096, 4096 + big), other.read(4096, big), "others still served");
+        }
+    }
+
+    @Test
     void badMagicDisconnectsAfterAnsweringWhatCameBefore() throws Exception {
         try (var c = NbdTestClient.open(fx.address(), false)) {
             c.request(0, Nbd.CMD_WRITE, 5, 0, 4, new byte[]{4, 3, 2, 1});
