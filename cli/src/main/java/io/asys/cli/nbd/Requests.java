@@ -160,10 +160,11 @@ final class Requests {
                 at = h - Wire.SIMPLE_REPLY_SIZE;
                 size = Wire.simpleReply(w, at, 0, r.cookie) + inBuffer;
             }
-        } else if (c.structured) {
-            at = h - Wire.CHUNK_HEADER_SIZE;
-            size = Wire.chunkHeader(w, at, Nbd.REPLY_FLAG_DONE, Nbd.REPLY_TYPE_NONE, r.cookie, 0);
         } else {
+            // A success without data is a simple reply even where structured replies were
+            // negotiated (the protocol allows either for every command but READ): 16 bytes, which
+            // clients such as libnbd read in one recv, where a structured chunk takes them two
+            // (the first 16 bytes, then the rest of its 20-byte header).
             at = h - Wire.SIMPLE_REPLY_SIZE;
             size = Wire.simpleReply(w, at, 0, r.cookie);
         }

@@ -68,9 +68,16 @@ abstract class NbdTransmissionTests {
             assertTrue(r.done());
             assertEquals(12_345, r.offset());
             assertArrayEquals(data, r.data());
+            // A success without data: a simple reply (allowed for every command but READ).
             var w = structured.call(Nbd.CMD_FLAG_FUA, Nbd.CMD_WRITE, 0, 3, new byte[]{1, 2, 3});
-            assertEquals(Nbd.REPLY_TYPE_NONE, w.type());
-            assertTrue(w.done());
+            assertFalse(w.structured(), w::toString);
+            assertEquals(0, w.error());
+            // An error keeps the structured form, with its message.
+            var bad = structured.call(0, Nbd.CMD_WRITE, SIZE, 3, new byte[]{1, 2, 3});
+            assertTrue(bad.structured(), bad::toString);
+            assertEquals(Nbd.REPLY_TYPE_ERROR, bad.type());
+            assertEquals(Nbd.ENOSPC, bad.error());
+            assertTrue(bad.message().contains("past the end"), bad.message());
             assertEquals(0, structured.call(0, Nbd.CMD_FLUSH, 0, 0, null).error());
             assertEquals(0, structured.call(0, Nbd.CMD_CACHE, 0, 65536, null).error());
         }
