@@ -82,8 +82,9 @@ public final class PageCache {
 
     /**
      * Whether every page of the range is in the page cache and none is dirty or under writeback:
-     * data that is not about to be written back (the NBD server sends only such ranges from its
-     * mapping, docs/nbd.md). {@code false} also when the kernel cannot tell.
+     * data that is not about to be written back. (A send from a mapping does not need this: dirty
+     * pages are the newest data, and the NBD server sends them too, docs/nbd.md.) {@code false}
+     * also when the kernel cannot tell.
      */
     public static boolean isCleanAndCached(FileHandle file, long offset, long length) {
         checkRange(offset, length);

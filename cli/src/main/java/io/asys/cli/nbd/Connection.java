@@ -1,9 +1,12 @@
 package io.asys.cli.nbd;
 
 import io.asys.Asys;
+import io.asys.Errno;
+import io.asys.Errors;
 import io.asys.FileHandle;
 
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,12 +66,12 @@ final class Connection {
      * after the cache was checked, and the client is dropped because its header already left.
      */
     private static String sendFailure(Throwable t) {
-        Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
         if (c == null) {
             return null;
         }
-        int errno = io.asys.Errors.errnoOf(c);
-        if (errno == io.asys.Errno.EPIPE || errno == io.asys.Errno.ECONNRESET || errno == io.asys.Errno.ECANCELED) {
+        int errno = Errors.errnoOf(c);
+        if (errno == Errno.EPIPE || errno == Errno.ECONNRESET || errno == Errno.ECANCELED) {
             return null;
         }
         return "send failed, disconnecting: " + c.getMessage();
@@ -145,8 +148,12 @@ final class Connection {
         maybeClose();
     }
 
+    /**
+     * Whether requests are still taken: not after the end of receiving, nor once a send failed
+     * (their replies could only be dropped; the socket closes after its shutdown completes).
+     */
     boolean isReceiving() {
-        return !receiverDone;
+        return !receiverDone && !sender.isBroken();
     }
 
     private void maybeClose() {
