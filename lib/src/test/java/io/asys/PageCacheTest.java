@@ -101,6 +101,55 @@ class PageCacheTest {
     }
 
     @Test
+    void residentPagesAreTheCachedOnesOfAMappingAndAskingMapsNothing() throws Exception {
+        int size = 1 << 20;
+        FileHandle h = written("resident", random(size, 7));
+        MemorySegment m = PageCache.map(h, size);
+        assertTrue(PageCache.isResident(m), "just written: cached and up to date");
+        assertTrue(PageCache.isResident(m.asSlice(4096 * 3 + 17, 100_000)));
+        assertTrue(PageCache.isResident(m.asSlice(5, 0)), "an empty region");
+
+        assertEquals(0, get(asys.fsync(h)));
+        assertEquals(0, get(asys.fadvise(h, 0, 0, POSIX_FADV_DONTNEED)));
+        assertFalse(PageCache.isResident(m), "dropped: " + PageCache.stat(h, 0, size));
+        // Asking maps no page and reads none in: a page dropped stays dropped (a fault would read it).
+        assertFalse(PageCache.isResident(m.asSlice(size - 4096, 4096)), PageCache.stat(h, size - 4096, 4096).toString());
+
+        assertEquals(65536, get(asys.read(h, Arena().allocate(65536), 0)));
+        assertTrue(PageCache.isResident(m.asSlice(0, 65536)), "read back in");
+        assertThrows(IllegalArgumentException.class, () -> PageCache.isResident(MemorySegment.ofArray(new byte[4096])));
+        get(asys.close(h));
+    }
+
+    @Test
+    void aRegionLongerThanOneMincoreCallIsAskedInSteps() throws Exception {
+        int size = 40 << 20;
+        FileHandle h = written("long", random(size, 8));
+        MemorySegment m = PageCache.map(h, size);
+        assertTrue(PageCache.isResident(m));
+        assertEquals(0, get(asys.fsync(h)));
+        // The last 4 MiB, in the region's second step of 32 MiB, leave the cache (whole folios:
+        // the kernel drops no part of a large one).
+        int tail = 4 << 20;
+        assertEquals(0, get(asys.fadvise(h, size - tail, tail, POSIX_FADV_DONTNEED)));
+        assertTrue(PageCache.stat(h, size - tail, tail).cached() < tail / 4096);
+        assertTrue(PageCache.isResident(m.asSlice(0, size - tail)));
+        assertFalse(PageCache.isResident(m), PageCache.stat(h, size - tail, tail).toString());
+        get(asys.close(h));
+    }
+
+    @Test
+    void pagesPastTheEndOfAShrunkFileAreNotResident() throws Exception {
+        FileHandle h = written("shrunk", random(4 * 4096, 9));
+        MemorySegment m = PageCache.map(h, 4 * 4096);
+        assertTrue(PageCache.isResident(m));
+        assertEquals(0, get(asys.submit(new Op.Ftruncate(h, 4096))));
+        assertFalse(PageCache.isResident(m));
+        assertTrue(PageCache.isResident(m.asSlice(0, 4096)));
+        get(asys.close(h));
+    }
+
+    @Test
     void pagesSpannedCountsEveryPageARangeTouches() {
         assertEquals(1, PageCache.pagesSpanned(0, 1));
         assertEquals(1, PageCache.pagesSpanned(0, 4096));

@@ -52,6 +52,7 @@ public final class SyscallNumbers {
     public static final long SPLICE = A64 ? 76 : 275;
     public static final long TEE = A64 ? 77 : 276;
     public static final long MADVISE = A64 ? 233 : 28;
+    public static final long MINCORE = A64 ? 232 : 27;
     public static final long FUTEX = A64 ? 98 : 202;
     public static final long WAITID = A64 ? 95 : 247;
     public static final long EPOLL_CREATE1 = A64 ? 20 : 291;
