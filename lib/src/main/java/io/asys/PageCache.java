@@ -160,7 +160,7 @@ public final class PageCache {
      * and up to date, so a send from it will not wait for the disk ({@code mincore(2)}). Stricter
      * than {@link #isCached}: a page whose read is still in flight (readahead just started) is in
      * the cache, and counted there, but not resident here, and a send from it would wait for that
-     * read on its thread. Needs no {@code cachestat} and no write permission on the file. About 2
+     * read on its thread. Needs no {@code cachestat} and no write permission on the file. About 1.5
      * µs per MiB for pages already mapped, 6 to 10 for pages not yet mapped (Linux 6.18, this
      * project's 2-CPU test machine). {@code false} past the end of a file that shrank, and when
      * the kernel cannot tell (part of the region not mapped). Never blocks on the disk.
