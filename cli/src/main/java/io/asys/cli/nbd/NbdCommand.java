@@ -68,7 +68,7 @@ public final class NbdCommand implements Runnable {
         boolean pinWrites;
 
         @Option(names = "--mapped-reads", negatable = true, defaultValue = "true", fallbackValue = "true",
-                description = "send reads of 128 KiB or more whose pages are all cached straight from the mapped "
+                description = "send reads of 128 KiB or more whose pages are all in memory straight from the mapped "
                         + "export: one copy instead of two (default; 1 MiB reads at depth 8: 15 to 75%% more IOPS and "
                         + "a third less server CPU per read in same-run rounds, behind in some runs for a cause not "
                         + "found, see docs/nbd.md; --no-mapped-reads: every read copies through a buffer)")

@@ -98,7 +98,7 @@ public final class NbdServer implements AutoCloseable {
     }
 
     /**
-     * Whether large reads whose pages are all cached are sent straight from the mapped export (one
+     * Whether large reads whose pages are all in memory are sent straight from the mapped export (one
      * copy instead of two; {@code asys nbd serve} turns this on unless {@code --no-mapped-reads})
      * or read into a buffer first, as every other read is (the default of a server started here).
      * Returns null, or why reads still go through a buffer (an O_DIRECT export, a file the kernel
