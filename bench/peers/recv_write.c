@@ -8,6 +8,7 @@
 // docs/nbd.md, "Where 1 MiB writes stand".
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -78,6 +79,10 @@ int main(int argc, char **argv) {
         return 2;
     }
     long count = argc > 3 ? atol(argv[3]) : 3000;
+    if (count <= 0) {
+        fprintf(stderr, "MIB must be a positive count\n");
+        return 2;
+    }
     int use_splice = strcmp(argv[2], "splice") == 0;
     int fd = open(argv[1], O_RDWR);
     if (fd < 0) { perror(argv[1]); return 1; }
@@ -90,7 +95,9 @@ int main(int argc, char **argv) {
         perror("listen");
         return 1;
     }
-    if (fork() == 0) send_all(&at, count);
+    pid_t child = fork();
+    if (child < 0) { perror("fork"); return 1; }
+    if (child == 0) send_all(&at, count);
     int s = accept(ls, NULL, NULL);
     char *buf = aligned_alloc(4096, MIB);
     int p[2];
@@ -101,8 +108,10 @@ int main(int argc, char **argv) {
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (long i = 0; i < count; i++) {
         long off = (i % 1024) * MIB;
+        errno = 0;
         if ((use_splice ? splice_through(s, fd, p[0], p[1], off) : recv_and_pwrite(s, fd, buf, off)) != 0) {
-            perror(argv[2]);
+            if (errno) perror(argv[2]);
+            else fprintf(stderr, "%s: the sender closed early\n", argv[2]);
             return 1;
         }
     }

@@ -74,11 +74,14 @@ int main(int argc, char **argv) {
 
     long off = SPAN / 2, len = 64 * MIB;
     posix_fadvise(fd, off, len, POSIX_FADV_DONTNEED);
-    printf("dropped 64 MiB: cachestat %ld pages, mincore %ld pages\n", cached_pages(fd, off, len), resident_pages(map, off, len, vec));
+    long cached = cached_pages(fd, off, len);
+    long resident = resident_pages(map, off, len, vec);
+    printf("dropped 64 MiB: cachestat %ld pages, mincore %ld pages\n", cached, resident);
     if (readahead(fd, off, len) != 0) { perror("readahead"); return 1; }
     for (int i = 0; i < 5; i++) {
-        printf("readahead + %d ms: cachestat %ld pages, mincore %ld pages (of %ld)\n", i,
-               cached_pages(fd, off, len), resident_pages(map, off, len, vec), len / PAGE);
+        long cached = cached_pages(fd, off, len);
+        long resident = resident_pages(map, off, len, vec);
+        printf("readahead + %d ms: cachestat %ld pages, mincore %ld pages (of %ld)\n", i, cached, resident, len / PAGE);
         usleep(1000);
     }
 

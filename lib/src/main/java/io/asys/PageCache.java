@@ -1,6 +1,7 @@
 package io.asys;
 
 import io.asys.internal.linux.CacheStat;
+import io.asys.internal.linux.FdStatus;
 import io.asys.internal.linux.LibC;
 import io.asys.internal.linux.Residency;
 import io.asys.internal.linux.Syscall;
@@ -138,7 +139,7 @@ public final class PageCache {
      * Maps the pages of {@code region} (a slice of a segment from {@link #map}) into the process
      * now, in one call, instead of one fault per few pages inside the sends that use it
      * ({@code madvise(MADV_POPULATE_READ)}, Linux 5.14). A page not in the cache is read from the
-     * disk first, blocking this thread: populate only what {@link #isCached} said is cached.
+     * disk first, blocking this thread: populate only what {@link #isResident} said is resident.
      *
      * @throws ErrnoException EFAULT past the end of the file, ENOMEM for memory not mapped at all
      */
@@ -160,10 +161,14 @@ public final class PageCache {
      * and up to date, so a send from it will not wait for the disk ({@code mincore(2)}). Stricter
      * than {@link #isCached}: a page whose read is still in flight (readahead just started) is in
      * the cache, and counted there, but not resident here, and a send from it would wait for that
-     * read on its thread. Needs no {@code cachestat} and no write permission on the file. About 1.5
-     * µs per MiB for pages already mapped, 6 to 10 for pages not yet mapped (Linux 6.18, this
-     * project's 2-CPU test machine). {@code false} past the end of a file that shrank, and when
-     * the kernel cannot tell (part of the region not mapped). Never blocks on the disk.
+     * read on its thread. Needs no {@code cachestat}. About 1.5 µs per MiB for pages already
+     * mapped, 6 to 10 for pages not yet mapped (Linux 6.18, this project's 2-CPU test machine).
+     * {@code false} past the end of a file that shrank, and when the kernel cannot tell (part of
+     * the region not mapped). Never blocks on the disk.
+     *
+     * <p>The kernel tells the truth only about files the caller owns or may write (or with
+     * CAP_FOWNER); for any other file's mapping it reports every page resident. Check
+     * {@link #isResidencyVisible} once for the file before relying on this.
      *
      * @throws IllegalArgumentException for a region that is not native memory
      */
@@ -177,6 +182,34 @@ public final class PageCache {
         int res = SCRATCH.get().residency.allResident(region.address(), region.byteSize());
         java.lang.ref.Reference.reachabilityFence(region);
         return res == 1;
+    }
+
+    /**
+     * Whether {@link #isResident} tells the truth for mappings of {@code file}. The kernel shows
+     * which pages of a file are resident only to a caller that owns the file, may write it, or
+     * has CAP_FOWNER; to any other, {@code mincore} reports every page resident (a side channel
+     * closed, Linux 5.0). {@code cachestat} applies the same rule but fails with EPERM instead, so
+     * it is asked first; before Linux 6.5 (no cachestat) the answer is whether the handle is open
+     * for writing. {@code false} for a closed handle.
+     */
+    public static boolean isResidencyVisible(FileHandle file) {
+        try {
+            stat(file, 0, 1);
+            return true;
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOSYS) {
+                return false;
+            }
+        }
+        if (!file.acquire()) {
+            return false;
+        }
+        try {
+            int flags = FdStatus.flags(file.fd());
+            return flags >= 0 && (flags & FdStatus.O_ACCMODE) != FdStatus.O_RDONLY;
+        } finally {
+            file.release();
+        }
     }
 
     private static void checkRange(long offset, long length) {

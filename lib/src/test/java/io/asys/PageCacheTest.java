@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Page-cache counts and read-only mappings of real files, and a send straight from a mapping. */
 class PageCacheTest {
@@ -118,6 +119,52 @@ class PageCacheTest {
         assertEquals(65536, get(asys.read(h, Arena().allocate(65536), 0)));
         assertTrue(PageCache.isResident(m.asSlice(0, 65536)), "read back in");
         assertThrows(IllegalArgumentException.class, () -> PageCache.isResident(MemorySegment.ofArray(new byte[4096])));
+        get(asys.close(h));
+    }
+
+    /**
+     * The kernel shows which pages of a file are resident only to its owner, a user who may write
+     * it, or one with CAP_FOWNER; to anyone else mincore says every page is. One thread takes
+     * another user's identity (a raw setresuid changes only the calling thread) and sees both:
+     * the pretence, and isResidencyVisible saying not to trust it.
+     */
+    @Test
+    void anotherUsersFileLooksAllResidentToMincoreSoVisibilityIsAskedFirst() throws Exception {
+        boolean a64 = "aarch64".equals(System.getProperty("os.arch"));
+        long geteuid = a64 ? 175 : 107;
+        long setresuid = a64 ? 147 : 117;
+        assumeTrue(new io.asys.internal.linux.Syscall().call(geteuid, 0, 0, 0, 0, 0, 0) == 0,
+                "needs root: a thread takes the identity of another user");
+        int size = 1 << 20;
+        Path p = dir.resolve("theirs");
+        Files.write(p, random(size, 10));
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        FileHandle h = get(asys.open(p, FileDescriptors.O_RDONLY, 0));
+        assertEquals(0, get(asys.fsync(h)));
+        assertEquals(0, get(asys.fadvise(h, 0, 0, POSIX_FADV_DONTNEED)));
+        MemorySegment m = PageCache.map(h, size);
+        assertTrue(PageCache.isResidencyVisible(h), "root (the owner) is shown the truth");
+        assertFalse(PageCache.isResident(m), "dropped: " + PageCache.stat(h, 0, size));
+
+        boolean[] seen = new boolean[2];
+        long[] switched = new long[2];
+        Thread other = Thread.ofPlatform().start(() -> {
+            var sys = new io.asys.internal.linux.Syscall();
+            // Effective user nobody; the saved user stays root, so the thread can switch back.
+            switched[0] = sys.call(setresuid, -1, 65534, -1, 0, 0, 0);
+            try {
+                seen[0] = PageCache.isResidencyVisible(h);
+                seen[1] = PageCache.isResident(m);
+            } finally {
+                switched[1] = sys.call(setresuid, -1, 0, -1, 0, 0, 0);
+            }
+        });
+        other.join();
+        assertEquals(0, switched[0], "setresuid to nobody");
+        assertEquals(0, switched[1], "setresuid back to root");
+        assertFalse(seen[0], "not the owner, no write permission, no CAP_FOWNER: not shown");
+        assertTrue(seen[1], "and mincore pretends every page is resident, which is why isResidencyVisible is asked first");
+        assertFalse(PageCache.isResident(m), "this thread, still root, is shown the truth");
         get(asys.close(h));
     }
 

@@ -76,8 +76,8 @@ final class Export {
     /**
      * Sends large reads of cached data from the mapped export ({@code true}; the export is mapped
      * the first time) or reads them into a buffer (the default here; {@code asys nbd serve} turns
-     * them on). Null, or why the reads still go through a buffer: an O_DIRECT or empty export, or
-     * a file the kernel will not map.
+     * them on). Null, or why the reads still go through a buffer: an O_DIRECT or empty export, a
+     * file the kernel will not map, or one whose resident pages it will not show this user.
      */
     synchronized String useMappedReads(boolean on) {
         if (!on) {
@@ -86,6 +86,11 @@ final class Export {
         }
         if (direct || size == 0) {
             return direct ? "an O_DIRECT export's reads bypass the page cache" : "the export is empty";
+        }
+        if (!PageCache.isResidencyVisible(file)) {
+            // mincore would call every page resident, and sends would wait for the disk.
+            return file.path() + ": which pages are in memory is not shown to this user (not the file's owner, "
+                    + "no write permission)";
         }
         if (mapping == null) {
             try {
@@ -100,7 +105,7 @@ final class Export {
 
     /**
      * The bytes of a large read straight from the mapped export, when mapped reads are on and
-     * every page of them is in the page cache now: a send from there copies once, from the cache
+     * every page of them is in memory now (resident): a send from there copies once, from the cache
      * into the socket, where a read into a buffer and a send from it copy twice (1 MiB reads at
      * depth 8: 10 to 50% less server CPU per read, docs/nbd.md). Dirty pages and pages under
      * writeback are sent too: the mapping shows the page cache itself, so a read sees every write

@@ -102,7 +102,7 @@ public final class NbdServer implements AutoCloseable {
      * copy instead of two; {@code asys nbd serve} turns this on unless {@code --no-mapped-reads})
      * or read into a buffer first, as every other read is (the default of a server started here).
      * Returns null, or why reads still go through a buffer (an O_DIRECT export, a file the kernel
-     * will not map or whose cache state it will not tell).
+     * will not map or whose resident pages it will not show this user).
      */
     public String useMappedReads(boolean on) {
         return export.useMappedReads(on);

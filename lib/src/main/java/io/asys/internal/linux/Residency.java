@@ -14,6 +14,7 @@ public final class Residency {
     /** Pages asked about per call: the vector's size, so a large range is walked in steps. */
     static final int PAGES_PER_CALL = 8192;
     private static final long EVERY_BYTE_RESIDENT = 0x0101010101010101L;
+    private static final int EINVAL = 22;
 
     private final Syscall sys;
     private final MemorySegment vector = Arena.ofAuto().allocate(PAGES_PER_CALL, 8);
@@ -24,12 +25,17 @@ public final class Residency {
 
     /**
      * 1 if every page that {@code [address, address + length)} touches is resident, 0 if one is
-     * not, or {@code -errno} (ENOMEM: part of the range is not mapped). The caller owns the range
-     * (a live mapping); the kernel only reads its page tables and writes this class's vector.
+     * not, or {@code -errno} (ENOMEM: part of the range is not mapped; EINVAL: a range past the
+     * end of the address space, or pages larger than 4 KiB, where this fails safe). The caller
+     * owns the range (a live mapping); the kernel only reads its page tables and writes this
+     * class's vector.
      */
     public int allResident(long address, long length) {
         long start = address & -CacheStat.PAGE;
         long pages = CacheStat.pagesSpanned(address, length);
+        if (length < 0 || pages < 0) {
+            return -EINVAL;
+        }
         while (pages > 0) {
             int n = (int) Math.min(pages, PAGES_PER_CALL);
             long res = sys.call(SyscallNumbers.MINCORE, start, n * CacheStat.PAGE, vector.address(), 0, 0, 0);
