@@ -48,6 +48,12 @@ class PageCacheTest {
         return get(asys.open(p, FileDescriptors.O_RDWR, 0));
     }
 
+    /** Writes the file back and drops its pages from the cache (those no process maps). */
+    private static void dropFromCache(FileHandle h) throws Exception {
+        assertEquals(0, get(asys.fsync(h)));
+        assertEquals(0, get(asys.fadvise(h, 0, 0, POSIX_FADV_DONTNEED)));
+    }
+
     private static byte[] random(int size, long seed) {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);
@@ -62,8 +68,7 @@ class PageCacheTest {
         assertEquals(size / 4096, s.cached(), s::toString);
         assertTrue(PageCache.isCached(h, 4096 * 3 + 17, 100_000));
 
-        assertEquals(0, get(asys.fsync(h)));
-        assertEquals(0, get(asys.fadvise(h, 0, 0, POSIX_FADV_DONTNEED)));
+        dropFromCache(h);
         PageCache.Stat cold = PageCache.stat(h, 0, size);
         assertEquals(0, cold.dirty(), cold::toString);
         assertTrue(cold.cached() < size / 4096, "DONTNEED on a clean file drops its pages: " + cold);
@@ -110,8 +115,7 @@ class PageCacheTest {
         assertTrue(PageCache.isResident(m.asSlice(4096 * 3 + 17, 100_000)));
         assertTrue(PageCache.isResident(m.asSlice(5, 0)), "an empty region");
 
-        assertEquals(0, get(asys.fsync(h)));
-        assertEquals(0, get(asys.fadvise(h, 0, 0, POSIX_FADV_DONTNEED)));
+        dropFromCache(h);
         assertFalse(PageCache.isResident(m), "dropped: " + PageCache.stat(h, 0, size));
         // Asking maps no page and reads none in: a page dropped stays dropped (a fault would read it).
         assertFalse(PageCache.isResident(m.asSlice(size - 4096, 4096)), PageCache.stat(h, size - 4096, 4096).toString());
@@ -140,8 +144,7 @@ class PageCacheTest {
         Files.write(p, random(size, 10));
         Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         FileHandle h = get(asys.open(p, FileDescriptors.O_RDONLY, 0));
-        assertEquals(0, get(asys.fsync(h)));
-        assertEquals(0, get(asys.fadvise(h, 0, 0, POSIX_FADV_DONTNEED)));
+        dropFromCache(h);
         MemorySegment m = PageCache.map(h, size);
         assertTrue(PageCache.isResidencyVisible(h), "root (the owner) is shown the truth");
         assertFalse(PageCache.isResident(m), "dropped: " + PageCache.stat(h, 0, size));
